@@ -1,0 +1,68 @@
+"""The kit's commands. Each subcommand's work lives in its own module; this file only
+parses arguments, so that ``python -m kit --help`` lists everything in one place."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+__all__ = ["main"]
+
+
+class _JapaneseParser(argparse.ArgumentParser):
+    """argparse that reports usage errors in Japanese and exits 2, as scripts expect."""
+
+    def error(self, message: str) -> None:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"エラー: コマンドの指定が正しくありません ({message})\n")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from kit.serve import serve
+
+    return serve(port=args.port, host=args.host, open_browser=not args.no_browser,
+                 store=args.store, pool_size=args.pool_size)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from kit.io.cli import main as validate_main
+
+    return validate_main([args.kind, args.file])
+
+
+def _mask(args: argparse.Namespace) -> int:
+    from kit.masking import main as mask_main
+
+    return mask_main()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _JapaneseParser(prog="python -m kit", description="地域づくりワークショップキット")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_JapaneseParser)
+
+    serve = sub.add_parser("serve", help="ノートブックを Voilà で配信する")
+    serve.add_argument("--port", type=int, default=8866, help="待ち受けるポート (既定 8866)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="待ち受けるアドレス。会場の他のPCから使うときは 0.0.0.0")
+    serve.add_argument("--no-browser", action="store_true", help="ブラウザを自動で開かない")
+    serve.add_argument("--store", help="作業内容を保存するデータベース (既定は利用者のデータフォルダ。"
+                                       "環境変数 KIT_STORE でも指定できます)")
+    serve.add_argument("--pool-size", type=int,
+                       help="ページごとに事前に起動しておくカーネルの数 (研修会場では参加者数の目安に)")
+    serve.set_defaults(func=_serve)
+
+    validate = sub.add_parser("validate", help="入力ファイルを検査する")
+    validate.add_argument("kind", help="areas, population, certification, needs_survey, "
+                                       "resources, cases, actors のいずれか")
+    validate.add_argument("file", help="検査する .csv または .xlsx")
+    validate.set_defaults(func=_validate)
+
+    mask = sub.add_parser("mask", help="標準入力の文章から個人情報 (氏名・電話・メール・住所・生年月日) を"
+                                       "伏せて標準出力に書く")
+    mask.set_defaults(func=_mask)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,40 @@
+"""The kit's pages, in the order a learner walks them. Titles and file names are
+kept here once; the landing page, the facilitator dashboard and the tests read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kit.paths import NOTEBOOKS
+
+__all__ = ["Page", "STEPS", "LANDING", "available_steps"]
+
+
+@dataclass(frozen=True)
+class Page:
+    file: str
+    title: str
+    summary: str
+
+    @property
+    def exists(self) -> bool:
+        return (NOTEBOOKS / self.file).is_file()
+
+
+LANDING = Page("00_start.ipynb", "はじめに", "キットの使い方とワークスペースの選択")
+
+STEPS: tuple[Page, ...] = (
+    Page("01_assessment.ipynb", "地域診断",
+         "人口と高齢化の見通し、要介護認定、ニーズ調査、地域資源を日常生活圏域ごとに見比べる"),
+    Page("02_cases.ipynb", "個別事例から地域課題へ",
+         "一人ひとりの生活課題と本人の資源を整理し、積み重ねて地域の課題にする"),
+    Page("03_actors.ipynb", "多様な主体リスト",
+         "企業・NPO・社協・協同組合・住民団体などのリストをつくり、課題と結びつける"),
+    Page("04_pitch.ipynb", "提案準備",
+         "課題・データ・一人の物語・連携先から、相手に響く提案をつくる"),
+)
+
+
+def available_steps() -> list[Page]:
+    """Steps whose notebook exists: the landing page links only to these."""
+    return [page for page in STEPS if page.exists]

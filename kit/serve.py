@@ -1,0 +1,97 @@
+"""Serve the notebooks with Voilà in tree mode, with the kit's committed configuration.
+
+The configuration (``kit/jupyter/config/voila.json``) and page template
+(``kit/jupyter/share/voila/templates/kit``) are found through Jupyter's own search
+paths, so a JupyterHub or Binder deployment can reuse them by setting the same two
+environment variables that :func:`voila_environment` sets here.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import webbrowser
+from pathlib import Path
+
+from kit.paths import JUPYTER_DIR, NOTEBOOKS
+
+__all__ = ["LANDING_PAGE", "voila_argv", "voila_environment", "page_url", "serve"]
+
+LANDING_PAGE = "00_start.ipynb"
+
+
+def voila_environment(base: dict[str, str], store: str | None = None,
+                      pool_size: int | None = None) -> dict[str, str]:
+    """The environment Voilà and its kernels need: the kit's config and template first
+    on Jupyter's search paths, and the workspace store location if one was given."""
+    env = dict(base)
+
+    def prepend(name: str, path: str) -> None:
+        env[name] = os.pathsep.join(p for p in (path, base.get(name, "")) if p)
+
+    prepend("JUPYTER_CONFIG_PATH", str(JUPYTER_DIR / "config"))
+    prepend("JUPYTER_PATH", str(JUPYTER_DIR / "share"))
+    if store:
+        # Kernels run in the notebooks' folder: a relative path would split the data.
+        env["KIT_STORE"] = store if "://" in store else str(Path(store).resolve())
+    if pool_size is not None:
+        env["KIT_POOL_SIZE"] = str(pool_size)
+    return env
+
+
+def voila_argv(port: int, host: str, pool_size: int | None = None,
+               root: Path = NOTEBOOKS) -> list[str]:
+    """Command-line arguments for Voilà; everything else comes from voila.json."""
+    argv = [str(root), f"--port={port}", f"--Voila.ip={host}", "--no-browser",
+            "--Voila.port_retries=0"]
+    if pool_size is not None:
+        argv.append(f"--VoilaConfiguration.default_pool_size={pool_size}")
+    return argv
+
+
+def page_url(host: str, port: int, page: str = LANDING_PAGE) -> str:
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::", "") else host
+    return f"http://{shown}:{port}/voila/render/{page}"
+
+
+def _lan_addresses() -> list[str]:
+    """Addresses other PCs in the room may use; resolved locally, nothing is sent."""
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        return []
+    return sorted({info[4][0] for info in infos if not info[4][0].startswith("127.")})
+
+
+def _open_when_ready(host: str, port: int, url: str, timeout: float = 60) -> None:
+    """Open the browser once the port accepts connections (Voilà takes a few seconds)."""
+    deadline = time.monotonic() + timeout
+    target = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((target, port), timeout=1):
+                webbrowser.open(url)
+                return
+        except OSError:
+            time.sleep(0.3)
+
+
+def serve(port: int = 8866, host: str = "127.0.0.1", open_browser: bool = True,
+          store: str | None = None, pool_size: int | None = None) -> int:
+    """Run Voilà until interrupted (Ctrl+C). Returns the exit status."""
+    os.environ.update(voila_environment(dict(os.environ), store=store, pool_size=pool_size))
+    url = page_url(host, port)
+    print(f"地域づくりワークショップキットを起動します。ブラウザで開くページ: {url}", flush=True)
+    if host in ("0.0.0.0", ""):
+        for address in _lan_addresses():
+            print(f"  会場の他のPCからは: {page_url(address, port)}", flush=True)
+    print("止めるには、この画面で Ctrl+C を押してください。", flush=True)
+    if open_browser:
+        threading.Thread(target=_open_when_ready, args=(host, port, url), daemon=True).start()
+
+    from voila.app import Voila  # imported late: the environment above must be set first
+
+    Voila.launch_instance(argv=voila_argv(port, host, pool_size))
+    return 0

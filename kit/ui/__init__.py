@@ -1,0 +1,1 @@
+"""Screens and the widgets they share."""

@@ -1,0 +1,167 @@
+"""The upload box every page uses to bring in a user's own file.
+
+Choose a file → 「読み込み中…」 → either the summary (and ``on_loaded(result)`` is
+called) or the problems in Japanese. When required columns are not recognised,
+the box asks which of the file's columns is which and reads again. A failed
+upload calls nothing, so the caller keeps the data it had.
+
+The logic is reachable without a browser: ``handle_upload(filename, content)``
+is what the file chooser calls, and ``choose(header, canonical)`` /
+``apply_mapping()`` are what the mapping step's controls call.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable
+
+import ipywidgets as widgets
+
+from kit.io import LoadResult, load
+from kit.io.schema import SPECS
+from kit.io.tables import DEFAULT_MAX_BYTES
+from kit.ui.common import message
+
+__all__ = ["UploadBox"]
+
+_SHOWN_PROBLEMS = 20
+_UNUSED = "（使わない）"
+# Excel files are read cell by cell (openpyxl): a few MB already take a while.
+_SLOW_EXCEL_BYTES = 2 * 1024 * 1024
+
+
+def _problem_list(result: LoadResult, limit: int) -> str:
+    """Errors then warnings as an HTML list, escaped, at most ``limit`` items."""
+    problems = result.errors + result.warnings
+    items = "".join(f"<li>{html.escape(str(problem))}</li>" for problem in problems[:limit])
+    hidden = len(problems) - min(limit, len(problems)) + result.omitted
+    more = f"<li>他に{hidden}件</li>" if hidden else ""
+    return f'<ul class="kit-upload-problems">{items}{more}</ul>' if items or more else ""
+
+
+class UploadBox(widgets.VBox):
+    """A file chooser for one kind of input file (``kit.io.KINDS``).
+
+    ``known_areas``: the 地区コード that exist, or a function returning them
+    (called at each upload, so the check uses the areas current then)."""
+
+    def __init__(
+        self,
+        kind: str,
+        on_loaded: Callable[[LoadResult], None],
+        known_areas: Iterable[str] | Callable[[], Iterable[str]] | None = None,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> None:
+        super().__init__()
+        if kind not in SPECS:
+            raise ValueError(f"unknown kind {kind!r}")
+        self.kind = kind
+        self.result: LoadResult | None = None
+        self._on_loaded = on_loaded
+        self._known_areas = known_areas
+        self._max_bytes = max_bytes
+        self._file: tuple[str, bytes] | None = None
+        self._mapped: dict[str, str | None] = {}      # choices already applied to this file
+        self._choices: dict[str, widgets.Dropdown] = {}
+        self._chooser = widgets.FileUpload(accept=".csv,.xlsx", multiple=False,
+                                           description="ファイルを選ぶ", icon="upload")
+        self._status = widgets.HTML()
+        self._mapping = widgets.VBox()
+        self._apply = widgets.Button(description="この対応で読み込む", button_style="primary")
+        self._chooser.observe(self._on_chosen, names="value")
+        self._apply.on_click(lambda _button: self.apply_mapping())
+        self.add_class("kit-upload")
+        self.children = [self._chooser, self._status, self._mapping]
+
+    # ------------------------------------------------------------ what controls call
+
+    def handle_upload(self, filename: str, content: bytes) -> LoadResult | None:
+        """Read an uploaded file; what the file chooser calls."""
+        self._file = (filename, bytes(content))
+        self._mapped, self._choices = {}, {}
+        return self._read()
+
+    def choose(self, header: str, canonical: str | None) -> None:
+        """Say that the file's column ``header`` is ``canonical`` (None: not used)."""
+        self._choices[header].value = canonical or _UNUSED
+
+    def apply_mapping(self) -> LoadResult | None:
+        """Read the file again with the columns matched in the mapping step."""
+        chosen = {header: (None if box.value == _UNUSED else box.value) for header, box in self._choices.items()}
+        self._mapped.update(chosen)
+        return self._read()
+
+    @property
+    def status_html(self) -> str:
+        return self._status.value
+
+    @property
+    def mapping_headers(self) -> list[str]:
+        """The file's columns the mapping step asks about (empty when not shown)."""
+        return list(self._choices) if self._mapping.children else []
+
+    # --------------------------------------------------------------------- internals
+
+    def _on_chosen(self, change) -> None:
+        files = change["new"]
+        if not files:
+            return
+        chosen = files[0]
+        self.handle_upload(chosen["name"], chosen["content"])
+        # Cleared so that choosing the same file again, once fixed, reads it again.
+        self._chooser.value = ()
+
+    def _areas(self) -> Iterable[str] | None:
+        return self._known_areas() if callable(self._known_areas) else self._known_areas
+
+    def _read(self) -> LoadResult | None:
+        if self._file is None:
+            return None
+        filename, content = self._file
+        wait = ""
+        if filename.lower().endswith((".xlsx", ".xlsm")) and len(content) > _SLOW_EXCEL_BYTES:
+            wait = "（大きな Excel ファイルは数分かかることがあります。CSV で保存すると速く読めます）"
+        self._status.value = message("info", f"{filename} を読み込み中…{wait}")
+        self._mapping.children = ()
+        try:
+            result = load(self.kind, content, filename=filename, mapping=self._mapped,
+                          known_areas=self._areas(), max_bytes=self._max_bytes)
+        except Exception as error:  # a page must never show a traceback for a file
+            self._status.value = message("error", f"{filename} を読み込めませんでした（予期しない問題: {type(error).__name__}）")
+            return None
+        self.result = result
+        self._show(result)
+        if result.ok:
+            self._deliver(result)
+        return result
+
+    def _deliver(self, result: LoadResult) -> None:
+        try:
+            self._on_loaded(result)
+        except Exception as error:  # the caller's storage failed: say so instead of a traceback
+            self._status.value += message("error", f"読み込んだ表を使えませんでした（{error}）")
+
+    def _show(self, result: LoadResult) -> None:
+        kind = "error" if not result.ok else ("warning" if result.warnings else "ok")
+        self._status.value = message(kind, result.summary()) + _problem_list(result, _SHOWN_PROBLEMS)
+        if not result.ok and result.missing and result.unmapped:
+            self._show_mapping(result)
+
+    def _show_mapping(self, result: LoadResult) -> None:
+        """One dropdown per unrecognised column, offering the columns still missing
+        (required first, then optional ones the file lacks)."""
+        spec = SPECS[self.kind]
+        used = set(result.mapping.values())
+        required = list(result.missing)
+        optional = [c.name for c in spec.columns if not c.required and c.name not in used]
+        options = [(_UNUSED, _UNUSED), *((f"{name}（必須）", name) for name in required),
+                   *((name, name) for name in optional)]
+        self._choices = {}
+        for header in result.unmapped:
+            previous = self._mapped.get(header)
+            value = previous if previous in required + optional else _UNUSED
+            self._choices[header] = widgets.Dropdown(options=options, value=value, description=header,
+                                                     style={"description_width": "initial"})
+        intro = widgets.HTML(message("info", "見出しが分からない列があります。どの列が何に当たるかを選んでください"))
+        self._mapping.children = [intro, *self._choices.values(), self._apply]

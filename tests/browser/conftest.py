@@ -1,0 +1,148 @@
+"""Serve the kit with ``python -m kit serve`` and drive its pages in Debian's Chromium.
+
+Pages are opened offline: every request that leaves localhost is aborted and
+recorded, so a page that depends on a CDN fails here as it would in a training room
+without internet."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+# Voilà marks cell errors with these; a page showing one has failed.
+ERROR_SELECTOR = ('[data-mime-type="application/vnd.jupyter.error"], '
+                  '[data-mime-type="application/vnd.jupyter.stderr"]')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class KitServer:
+    """One ``python -m kit serve`` process on a free port, with its own store."""
+
+    def __init__(self, store: Path, log: Path):
+        self.store, self.log = store, log
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 90) -> "KitServer":
+        env = dict(os.environ, KIT_STORE=str(self.store))
+        self._log_file = open(self.log, "ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kit", "serve", "--port", str(self.port), "--no-browser"],
+            env=env, stdout=self._log_file, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"kit serve exited early; see {self.log}")
+            try:
+                with urllib.request.urlopen(self.url + "/voila/render/00_start.ipynb", timeout=60):
+                    return self
+            except OSError:
+                time.sleep(0.5)  # polling a starting server, not waiting on a page
+        raise RuntimeError(f"kit serve did not answer within {timeout}s; see {self.log}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self._log_file.close()
+
+    def page(self, file: str, query: str = "") -> str:
+        return f"{self.url}/voila/render/{file}{query}"
+
+
+@pytest.fixture(scope="session")
+def kit_server(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("served")
+    server = KitServer(directory / "store.sqlite", directory / "serve.log").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def server_factory(tmp_path):
+    """Start servers on demand (e.g. two in turn over one store, to test a restart)."""
+    started: list[KitServer] = []
+
+    def start(store: Path) -> KitServer:
+        server = KitServer(store, tmp_path / f"serve-{len(started)}.log").start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian の chromium がありません: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class OfflinePage:
+    """A browser tab that refuses every request leaving localhost and remembers them."""
+
+    def __init__(self, context):
+        self.context = context
+        self.external: list[str] = []
+        context.route("**/*", self._route)
+        self.page = context.new_page()
+        self.page.set_default_timeout(90_000)
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "data:", "blob:")):
+            route.continue_()
+        else:
+            self.external.append(url)
+            route.abort()
+
+    def open(self, url: str):
+        """Load a Voilà page and wait until its cells are shown."""
+        self.page.goto(url)
+        self.page.wait_for_selector("#rendered_cells", state="visible")
+        self.page.wait_for_selector(".jupyter-widgets", state="attached")
+        return self.page
+
+    def errors(self) -> list[str]:
+        return self.page.locator(ERROR_SELECTOR).all_inner_texts()
+
+    def kernel_id(self) -> str:
+        """The id of the kernel behind the rendered page."""
+        config = json.loads(self.page.locator("#jupyter-config-data").text_content())
+        return config["kernelId"]
+
+
+@pytest.fixture
+def offline_page(browser):
+    context = browser.new_context(locale="ja-JP")
+    yield OfflinePage(context)
+    context.close()
+

@@ -1,0 +1,49 @@
+"""Voilà must never run code sent from the browser: only widget (comm) traffic and
+kernel info may reach a page's kernel. The attack is made from the page itself, as
+any script in a participant's browser could."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# Sends an execute_request, then a kernel_info_request, and collects the message
+# types received up to the kernel_info_reply. The shell channel answers in order,
+# so code that had been run would have been answered before the info reply.
+SEND_CODE = """
+async ([url, code]) => {
+  const message = (type, content) => JSON.stringify({
+    header: {msg_id: crypto.randomUUID(), msg_type: type, session: crypto.randomUUID(),
+             username: "attacker", version: "5.3", date: ""},
+    parent_header: {}, metadata: {}, content: content, buffers: [], channel: "shell"});
+  const socket = new WebSocket(url);
+  await new Promise((resolve, reject) => { socket.onopen = resolve; socket.onerror = reject; });
+  const seen = [];
+  const done = new Promise(resolve => {
+    socket.onmessage = event => {
+      const type = JSON.parse(event.data).header.msg_type;
+      seen.push(type);
+      if (type === "kernel_info_reply") resolve();
+    };
+  });
+  socket.send(message("execute_request", {code: code, silent: false, store_history: false,
+    user_expressions: {}, allow_stdin: false, stop_on_error: true}));
+  socket.send(message("kernel_info_request", {}));
+  await done;
+  socket.close();
+  return seen;
+}
+"""
+
+
+def test_kernel_refuses_code_from_the_browser(kit_server, offline_page, tmp_path):
+    page = offline_page.open(kit_server.page("00_start.ipynb"))
+    marker = tmp_path / "executed"
+    url = kit_server.url.replace("http", "ws") + f"/api/kernels/{offline_page.kernel_id()}/channels"
+
+    seen = page.evaluate(SEND_CODE, [url, f"open({str(marker)!r}, 'w').write('ran')"])
+
+    assert "kernel_info_reply" in seen  # the channel works ...
+    assert "execute_reply" not in seen  # ... but code is never run
+    assert not marker.exists()

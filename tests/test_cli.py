@@ -1,0 +1,29 @@
+"""The command line answers in Japanese and uses the exit codes scripts expect."""
+
+import subprocess
+import sys
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "kit", *args], capture_output=True, text=True)
+
+
+def test_help_lists_every_command():
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("serve", "validate"):
+        assert command in result.stdout
+
+
+def test_usage_error_exits_2_in_japanese_without_traceback():
+    result = run("no-such-command")
+    assert result.returncode == 2
+    assert "エラー" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_options_are_documented():
+    result = run("serve", "--help")
+    assert result.returncode == 0
+    for option in ("--port", "--host", "--no-browser", "--store", "--pool-size"):
+        assert option in result.stdout

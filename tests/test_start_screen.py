@@ -1,0 +1,90 @@
+"""The landing screen without a browser: choosing a workspace, saving the memo,
+bringing one's own data and going back to the sample."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+
+from kit import datasets
+from kit.store import Workspace, open_store
+from kit.ui.start import MEMO_KEY, StartScreen
+from kit.ui.upload import UploadBox
+
+AREAS_CSV = "地区コード,地区名,地域特性\nB01,北町,都市部\nB02,南町,郊外\n".encode("utf-8-sig")
+
+
+@pytest.fixture
+def store(tmp_path):
+    return open_store(str(tmp_path / "store.sqlite"))
+
+
+def html_of(view) -> str:
+    """All HTML shown in a widget tree, to search for what the user would read."""
+    texts, stack = [], [view]
+    while stack:
+        widget = stack.pop()
+        if hasattr(widget, "value") and isinstance(widget.value, str):
+            texts.append(widget.value)
+        stack.extend(getattr(widget, "children", ()))
+    return "\n".join(texts)
+
+
+def test_without_workspace_the_page_asks_for_one_and_builds_the_link(store):
+    screen = StartScreen(store)
+    view = screen.open(None)
+    assert "まだワークスペースを選んでいません" in html_of(view)
+    screen._name.value = "3班"
+    assert f'href="00_start.ipynb?ws={quote("3班")}"' in screen._go.value
+    screen._name.value = "a/b"
+    assert "kit-error" in screen._go.value and "href" not in screen._go.value
+
+
+def test_a_bad_name_in_the_url_is_explained_and_nothing_is_saved(store):
+    view = StartScreen(store).open("x" * 200)
+    assert "kit-error" in html_of(view)
+    assert store.workspaces() == []
+
+
+def test_memo_is_saved_as_typed_and_comes_back_in_a_new_kernel(store):
+    StartScreen(store).open("3班")
+    screen = StartScreen(store)
+    screen.open("3班")
+    screen._memo.value = "事例を持ち帰る"
+    assert Workspace(store, "3班").get(MEMO_KEY) == "事例を持ち帰る"
+    again = StartScreen(store)
+    again.open("3班")
+    assert again._memo.value == "事例を持ち帰る"
+
+
+def test_uploaded_data_replaces_the_sample_until_reset(store):
+    screen = StartScreen(store)
+    screen.open("3班")
+    workspace = Workspace(store, "3班")
+    areas_row = screen._data_rows.children[list(datasets.KIND_LABELS).index("areas")]
+    status, upload, reset = areas_row.children[0].children
+    assert "見本のまち" in status.value and reset.disabled
+
+    upload.handle_upload("areas.csv", AREAS_CSV)
+    assert list(datasets.for_workspace(workspace, "areas")["地区コード"]) == ["B01", "B02"]
+    assert "2行" in status.value
+
+    upload.handle_upload("areas.csv", b"\x89PNG\r\n\x1a\n\x00\x00")  # a wrong file
+    assert list(datasets.for_workspace(workspace, "areas")["地区コード"]) == ["B01", "B02"]
+
+    reset.click()
+    assert "見本のまち" in status.value
+    assert "A05" in set(datasets.for_workspace(workspace, "areas")["地区コード"])
+
+
+def test_every_input_kind_has_a_place_and_cases_are_never_uploaded_unmasked_here(store):
+    from kit.io import KINDS
+
+    screen = StartScreen(store)
+    screen.open("3班")
+    rows = dict(zip(KINDS, screen._data_rows.children))
+    assert [row.get_title(0) for row in rows.values()] == [datasets.KIND_LABELS[k] for k in KINDS]
+    # Cases go through page 02, which masks personal data before anything is stored.
+    assert 'href="02_cases.ipynb?ws=' in rows["cases"].children[0].value
+    assert not any(isinstance(w, UploadBox) for w in rows["cases"].children)

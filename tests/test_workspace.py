@@ -1,0 +1,29 @@
+"""The workspace name travels in the URL; links between pages must keep it intact."""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from kit.workspace import page_link, request_workspace, workspace_from_query
+
+
+@pytest.mark.parametrize("name", ["3班", "みどり野市 佐藤", "A&B=C", "100%", "班#1?"])
+def test_a_link_carries_any_workspace_name_back_unchanged(name):
+    link = page_link("01_assessment.ipynb", name)
+    assert urlsplit(link).path == "01_assessment.ipynb"
+    assert workspace_from_query(urlsplit(link).query) == name
+
+
+def test_no_workspace_gives_a_plain_link_and_none():
+    assert page_link("02_cases.ipynb", None) == "02_cases.ipynb"
+    assert workspace_from_query("") is None
+    assert workspace_from_query("?ws=%20%20") is None
+    assert workspace_from_query("other=1") is None
+
+
+def test_outside_voila_the_query_comes_from_the_environment(monkeypatch):
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    monkeypatch.setenv("QUERY_STRING", "ws=%E7%8F%AD")
+    assert request_workspace() == "班"
+    monkeypatch.delenv("QUERY_STRING")
+    assert request_workspace() is None
