@@ -21,7 +21,8 @@ def _serve(args: argparse.Namespace) -> int:
     from kit.serve import serve
 
     return serve(port=args.port, host=args.host, open_browser=not args.no_browser,
-                 store=args.store, pool_size=args.pool_size)
+                 store=args.store, pool_size=args.pool_size,
+                 facilitator_passphrase_value=args.facilitator_passphrase)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -49,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
                                        "環境変数 KIT_STORE でも指定できます)")
     serve.add_argument("--pool-size", type=int,
                        help="ページごとに事前に起動しておくカーネルの数 (研修会場では参加者数の目安に)")
+    serve.add_argument("--facilitator-passphrase", metavar="合言葉",
+                       help="ファシリテーター用ダッシュボード (09_facilitator.ipynb) を開く合言葉 "
+                            "(環境変数 KIT_FACILITATOR_PASSPHRASE でも指定できます)")
     serve.set_defaults(func=_serve)
 
     validate = sub.add_parser("validate", help="入力ファイルを検査する")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from kit.paths import NOTEBOOKS
 
-__all__ = ["Page", "STEPS", "LANDING", "available_steps"]
+__all__ = ["Page", "STEPS", "LANDING", "FACILITATOR", "available_steps"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,9 @@ class Page:
 
 
 LANDING = Page("00_start.ipynb", "はじめに", "キットの使い方とワークスペースの選択")
+# Opened with the passphrase the server was started with; never linked from a participant's page.
+FACILITATOR = Page("09_facilitator.ipynb", "ファシリテーター用ダッシュボード",
+                   "研修の運営: チームの進み具合、全体共有、タイマー、理解度、書き出し")
 
 STEPS: tuple[Page, ...] = (
     Page("01_assessment.ipynb", "地域診断",

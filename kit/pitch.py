@@ -244,7 +244,9 @@ def load_pitch(workspace) -> Pitch:
     """The workspace's pitch as saved so far (empty parts stay empty)."""
     saved = {key.removeprefix(DRAFT_PREFIX): value for key, value in workspace.items(DRAFT_PREFIX)}
     values = {name: _decode(name, value) for name, value in saved.items() if name in _FIELD_NAMES}
-    return Pitch(team=workspace.name, **{k: v for k, v in values.items() if v is not None})
+    # A workshop team's workspace has an internal name; its label is the team's name.
+    team = getattr(workspace, "label", workspace.name)
+    return Pitch(team=team, **{k: v for k, v in values.items() if v is not None})
 
 
 # --- ingredients -----------------------------------------------------------------------

@@ -15,17 +15,21 @@ import time
 import webbrowser
 from pathlib import Path
 
+from kit.pages import FACILITATOR
 from kit.paths import JUPYTER_DIR, NOTEBOOKS
+from kit.workshop import PASSPHRASE_ENV, facilitator_passphrase
 
-__all__ = ["LANDING_PAGE", "voila_argv", "voila_environment", "page_url", "serve"]
+__all__ = ["LANDING_PAGE", "PASSPHRASE_MIN", "voila_argv", "voila_environment", "page_url", "serve"]
 
 LANDING_PAGE = "00_start.ipynb"
+PASSPHRASE_MIN = 8  # shorter passphrases are accepted with a warning
 
 
 def voila_environment(base: dict[str, str], store: str | None = None,
-                      pool_size: int | None = None) -> dict[str, str]:
+                      pool_size: int | None = None, facilitator_passphrase: str | None = None) -> dict[str, str]:
     """The environment Voilà and its kernels need: the kit's config and template first
-    on Jupyter's search paths, and the workspace store location if one was given."""
+    on Jupyter's search paths, the workspace store location and the facilitator's
+    passphrase if they were given (kernels inherit the server's environment)."""
     env = dict(base)
 
     def prepend(name: str, path: str) -> None:
@@ -38,6 +42,8 @@ def voila_environment(base: dict[str, str], store: str | None = None,
         env["KIT_STORE"] = store if "://" in store else str(Path(store).resolve())
     if pool_size is not None:
         env["KIT_POOL_SIZE"] = str(pool_size)
+    if facilitator_passphrase:
+        env[PASSPHRASE_ENV] = facilitator_passphrase
     return env
 
 
@@ -78,15 +84,30 @@ def _open_when_ready(host: str, port: int, url: str, timeout: float = 60) -> Non
             time.sleep(0.3)
 
 
+def _passphrase_note(passphrase: str | None) -> str:
+    """What the console says about the dashboard's passphrase (never the passphrase)."""
+    if passphrase is None:
+        return ("ファシリテーター用ダッシュボードは、合言葉が未設定のため開けません"
+                "（--facilitator-passphrase か環境変数 KIT_FACILITATOR_PASSPHRASE で設定）。")
+    if len(passphrase) < PASSPHRASE_MIN:
+        return (f"注意: ファシリテーター用の合言葉が短すぎます（{PASSPHRASE_MIN}文字以上、"
+                "単語をいくつか並べたものをおすすめします）。")
+    return "ファシリテーター用の合言葉を設定しました。"
+
+
 def serve(port: int = 8866, host: str = "127.0.0.1", open_browser: bool = True,
-          store: str | None = None, pool_size: int | None = None) -> int:
+          store: str | None = None, pool_size: int | None = None,
+          facilitator_passphrase_value: str | None = None) -> int:
     """Run Voilà until interrupted (Ctrl+C). Returns the exit status."""
-    os.environ.update(voila_environment(dict(os.environ), store=store, pool_size=pool_size))
+    os.environ.update(voila_environment(dict(os.environ), store=store, pool_size=pool_size,
+                                        facilitator_passphrase=facilitator_passphrase_value))
     url = page_url(host, port)
     print(f"地域づくりワークショップキットを起動します。ブラウザで開くページ: {url}", flush=True)
     if host in ("0.0.0.0", ""):
         for address in _lan_addresses():
             print(f"  会場の他のPCからは: {page_url(address, port)}", flush=True)
+    print(f"ファシリテーター用ダッシュボード: {page_url(host, port, FACILITATOR.file)}", flush=True)
+    print("  " + _passphrase_note(facilitator_passphrase()), flush=True)
     print("止めるには、この画面で Ctrl+C を押してください。", flush=True)
     if open_browser:
         threading.Thread(target=_open_when_ready, args=(host, port, url), daemon=True).start()

@@ -24,9 +24,13 @@ Keys are strings such as ``"assessment/memo/A01"``. Workspace names are what
 users type; every method passes them through :func:`normalise_workspace_name`,
 so ``チームＡ`` and ``チームA`` are the same workspace. Values are never logged.
 
-The SQL is portable (standard upsert, ``substr``, no engine functions), and the
-only engine-specific parts are a backend's ``_connect`` and ``_begin_write``.
-Statements use qmark (``?``) parameters.
+Backends: :class:`SQLiteStore` (one file, one server) and, with the optional
+``psycopg`` package, :class:`kit.store_postgres.PostgresStore` (one database
+shared by several servers). The SQL here is portable (standard upsert,
+``substr``, no engine functions) and written with qmark (``?``) parameters; it
+never contains a literal ``?`` or ``%``, so a backend may rewrite placeholders.
+What differs between engines (connecting, placeholders, how a write transaction
+takes its locks) lives in the backend classes.
 """
 
 from __future__ import annotations
@@ -262,11 +266,14 @@ def _decode_table(text: str) -> pd.DataFrame:
 class Store(ABC):
     """A workspace store over a DB-API connection with portable SQL.
 
-    A backend supplies ``_connect`` (open, configure and migrate a connection) and
-    ``_begin_write`` (start a transaction that holds the write lock at once). Each
-    process opens its own connection, lazily after a fork; a lock serialises the
-    threads of one process on that connection. Fork only between writes: a child
-    forked inside a write would inherit SQLite's in-memory lock state."""
+    A backend supplies ``_connect`` (open and configure a connection, then call
+    :meth:`_migrate_schema`; report failures as :class:`StoreError`) and
+    ``_begin_write`` (start a transaction). Every write also calls
+    ``_lock_entry`` and the migration ``_lock_schema``: a backend whose
+    ``_begin_write`` already locks the whole database needs neither. Each process
+    opens its own connection, lazily after a fork; a lock serialises the threads
+    of one process on that connection. Fork only between writes: a child forked
+    inside a write would inherit SQLite's in-memory lock state."""
 
     _db_errors: tuple[type[BaseException], ...] = ()
 
@@ -285,9 +292,38 @@ class Store(ABC):
     @abstractmethod
     def _begin_write(self, cur) -> None: ...
 
+    def _lock_entry(self, cur, workspace: str, key: str) -> None:
+        """Serialise writers of one entry until the transaction ends."""
+
+    def _lock_schema(self, cur) -> None:
+        """Serialise migrations until the transaction ends."""
+
+    def _is_broken(self, conn) -> bool:
+        """True when the connection was lost and a new one should be opened."""
+        return False
+
+    def _describe(self, error: BaseException) -> str:
+        """The engine's error text as it may be shown to a user."""
+        return str(error)
+
+    def _migrate_schema(self, conn) -> None:
+        """Bring a fresh connection's database up to date, all in one transaction."""
+        cur = conn.cursor()
+        self._begin_write(cur)
+        try:
+            self._lock_schema(cur)
+            _migrate(cur, MIGRATIONS)
+        except BaseException:
+            with suppress(*self._db_errors):  # keep the migration's error
+                conn.rollback()
+            raise
+        conn.commit()
+
     def _connection(self):
         if self._conn is not None and self._pid != os.getpid():
             self._inherited.append(self._conn)
+            self._conn = None
+        if self._conn is not None and self._is_broken(self._conn):
             self._conn = None
         if self._conn is None:
             self._conn = self._connect()
@@ -312,16 +348,18 @@ class Store(ABC):
         try:
             yield
         except self._db_errors as error:
-            raise StoreError(f"作業内容の保存先でエラーが起きました（{error}）。") from error
+            raise StoreError(f"作業内容の保存先でエラーが起きました（{self._describe(error)}）。") \
+                from error
 
     @contextmanager
-    def _write(self) -> Iterator[Any]:
-        """One transaction per write: all of it is stored, or none of it."""
+    def _write(self, workspace: str, key: str) -> Iterator[Any]:
+        """One transaction per write to one entry: all of it is stored, or none of it."""
         with self._lock, self._failures():
             conn = self._connection()
             cur = conn.cursor()
             self._begin_write(cur)
             try:
+                self._lock_entry(cur, workspace, key)
                 yield cur
                 conn.commit()
             except BaseException:
@@ -364,14 +402,14 @@ class Store(ABC):
     def put(self, workspace: str, key: str, value: Any) -> None:
         ws, key = normalise_workspace_name(workspace), _check_key(key)
         text = _dump(value, key)
-        with self._write() as cur:
+        with self._write(ws, key) as cur:
             self._store(cur, ws, key, _JSON, text)
 
     def update(self, workspace: str, key: str, fn: Callable[[Any], Any], default: Any = None) -> Any:
         """Store ``fn(current value or default)`` and return it, in one transaction
-        that holds the write lock from the read on: no concurrent write is lost."""
+        that holds the entry's write lock from the read on: no concurrent write is lost."""
         ws, key = normalise_workspace_name(workspace), _check_key(key)
-        with self._write() as cur:
+        with self._write(ws, key) as cur:
             value = fn(self._load(self._entry(cur, ws, key), key, _JSON, default))
             self._store(cur, ws, key, _JSON, _dump(value, key))
         return value
@@ -379,14 +417,14 @@ class Store(ABC):
     def delete(self, workspace: str, key: str) -> bool:
         """Remove a value or table; True when there was one."""
         ws, key = normalise_workspace_name(workspace), _check_key(key)
-        with self._write() as cur:
+        with self._write(ws, key) as cur:
             cur.execute("DELETE FROM entries WHERE workspace = ? AND key = ?", (ws, key))
             return cur.rowcount > 0
 
     def put_table(self, workspace: str, key: str, df: pd.DataFrame) -> None:
         ws, key = normalise_workspace_name(workspace), _check_key(key)
         text = _encode_table(df, key)
-        with self._write() as cur:
+        with self._write(ws, key) as cur:
             self._store(cur, ws, key, _TABLE, text)
 
     def get_table(self, workspace: str, key: str) -> pd.DataFrame | None:
@@ -456,14 +494,7 @@ class SQLiteStore(Store):
         try:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-            cur = conn.cursor()
-            self._begin_write(cur)
-            try:
-                _migrate(cur, MIGRATIONS)
-            except BaseException:
-                conn.rollback()
-                raise
-            conn.commit()
+            self._migrate_schema(conn)
         except sqlite3.OperationalError as error:  # locked, read-only, disk full…
             conn.close()
             raise StoreError(f"保存先のファイル {self.path} を開けません（{error}）。") from error
@@ -477,6 +508,7 @@ class SQLiteStore(Store):
         return conn
 
     def _begin_write(self, cur) -> None:
+        # Takes the database's single write lock now: no entry or schema lock is needed.
         cur.execute("BEGIN IMMEDIATE")
 
 
@@ -535,10 +567,12 @@ def default_store_path() -> Path:
 def open_store(url: str | None = None) -> Store:
     """The store named by ``url``, else by ``$KIT_STORE``, else the default file.
 
-    Accepted: a file path (``/srv/kit/store.sqlite3``) or an SQLAlchemy-style
-    ``sqlite:///relative/path`` / ``sqlite:////absolute/path``. Relative paths are
-    relative to the kernel's working folder, so servers should give absolute ones.
-    The backend is chosen here and nowhere else."""
+    Accepted: a file path (``/srv/kit/store.sqlite3``), an SQLAlchemy-style
+    ``sqlite:///relative/path`` / ``sqlite:////absolute/path``, or a PostgreSQL
+    URL ``postgresql://user:password@host:port/dbname`` (also ``postgres://``;
+    needs the optional ``psycopg`` package: ``pip install 'kit[postgres]'``).
+    Relative paths are relative to the kernel's working folder, so servers should
+    give absolute ones. The backend is chosen here and nowhere else."""
     if url is None:
         url = os.environ.get(ENV_VAR) or None
     if url is None:
@@ -554,8 +588,12 @@ def open_store(url: str | None = None) -> Store:
                              "（絶対パスなら sqlite:////srv/kit/store.sqlite3）。")
         return SQLiteStore(Path(rest[1:]).expanduser())
     if scheme in ("postgresql", "postgres"):
-        raise StoreError("PostgreSQL への保存はこの版のキットではまだ使えません。"
-                         "ファイルのパスか sqlite:///パス を指定してください。")
+        try:
+            from kit.store_postgres import PostgresStore
+        except ImportError:
+            raise StoreError("PostgreSQL に保存するには psycopg が必要です。"
+                             "pip install 'kit[postgres]' で入れてから起動し直してください。") from None
+        return PostgresStore(url)
     # The URL itself is not echoed: a server URL may carry a password.
     raise StoreError(f"保存先の形式「{scheme}://」は使えません。"
-                     "ファイルのパスか sqlite:///パス を指定してください。")
+                     "ファイルのパス、sqlite:///パス、postgresql://… のどれかを指定してください。")

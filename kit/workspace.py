@@ -12,12 +12,15 @@ from __future__ import annotations
 import os
 from urllib.parse import parse_qs, quote
 
-__all__ = ["QUERY_KEY", "DEFAULT_WORKSPACE", "request_query", "workspace_from_query",
-           "request_workspace", "page_link"]
+__all__ = ["QUERY_KEY", "DEFAULT_WORKSPACE", "CELL_TIMEOUT", "request_query",
+           "workspace_from_query", "request_workspace", "page_link", "cell_timeout"]
 
 QUERY_KEY = "ws"
 # Used when a page is opened without choosing a workspace (self-study at home).
 DEFAULT_WORKSPACE = "個人学習"
+# Seconds a page's cell may run before Voilà gives up and shows an error, so a
+# stuck cell never leaves the page loading forever (KIT_CELL_TIMEOUT overrides).
+CELL_TIMEOUT = 120
 
 
 def request_query() -> str:
@@ -47,3 +50,14 @@ def page_link(page: str, workspace: str | None) -> str:
     if not workspace:
         return page
     return f"{page}?{QUERY_KEY}={quote(workspace, safe='')}"
+
+
+def cell_timeout(cell) -> int | None:
+    """Voilà's per-cell time limit (``VoilaExecutor.timeout_func``).
+
+    The cell that calls :func:`request_workspace` (or :func:`request_query`) waits, in
+    a preheated kernel, for a visitor who may come hours later: it gets no limit.
+    Every other cell does."""
+    if any(f"{waiting.__name__}(" in cell.source for waiting in (request_workspace, request_query)):
+        return None
+    return int(os.environ.get("KIT_CELL_TIMEOUT", CELL_TIMEOUT))

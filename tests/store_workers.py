@@ -30,11 +30,23 @@ def hammer(url: str, workspace: str, count: str) -> None:
         store.update(SHARED, "counter", increment, 0)
 
 
+class _DieAtCommit:
+    """A store connection that ends the process when asked to commit."""
+
+    def __init__(self, connection):
+        self._connection = connection
+
+    def __getattr__(self, name):
+        return getattr(self._connection, name)
+
+    def commit(self):
+        os._exit(3)
+
+
 def die_at_commit(url: str, value: str) -> None:
-    """Write ``value`` and end the process abruptly when SQLite is about to commit."""
+    """Write ``value`` and end the process abruptly when the store is about to commit."""
     store = open_store(url)
-    connection = store._connection()  # fault injection needs the raw connection
-    connection.set_trace_callback(lambda sql: os._exit(3) if sql.startswith("COMMIT") else None)
+    store._conn = _DieAtCommit(store._connection())  # fault injection needs the raw connection
     store.put("W", "doc", value)
 
 

@@ -25,20 +25,78 @@ SPAWN = multiprocessing.get_context("spawn")
 TESTS = Path(__file__).resolve().parent
 
 
-@pytest.fixture
-def path(tmp_path):
-    return tmp_path / "store.sqlite3"
+class SQLiteBackend:
+    """One store file; ``execute`` reads and writes it behind the store's back."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.url = str(path)
+        self.other_spelling = f"sqlite:///{path}"  # an absolute path gives sqlite:////…
+
+    def open(self, **options):
+        return SQLiteStore(self.path, **options)
+
+    def execute(self, sql: str) -> list[tuple]:
+        with sqlite3.connect(self.path) as conn:
+            rows = conn.execute(sql).fetchall()
+        conn.close()
+        return rows
+
+    def script(self, sql: str) -> None:
+        with sqlite3.connect(self.path) as conn:
+            conn.executescript(sql)
+        conn.close()
+
+    def tables(self) -> set[str]:
+        return {name for (name,) in self.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+    def columns(self, table: str) -> list[str]:
+        return [row[1] for row in self.execute(f"PRAGMA table_info({table})")]
+
+
+class PostgresBackend:
+    """One new database of the session's PostgreSQL cluster."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.other_spelling = url.replace("postgresql://", "postgres://", 1)
+
+    def open(self, **options):
+        from kit.store_postgres import PostgresStore
+
+        return PostgresStore(self.url, **options)
+
+    def execute(self, sql: str) -> list[tuple]:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            cur = conn.execute(sql)
+            return cur.fetchall() if cur.description else []
+
+    script = execute  # several statements in one string are fine without parameters
+
+    def tables(self) -> set[str]:
+        return {name for (name,) in self.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")}
+
+    def columns(self, table: str) -> list[str]:
+        return [name for (name,) in self.execute(
+            "SELECT column_name FROM information_schema.columns"
+            f" WHERE table_name = '{table}' ORDER BY ordinal_position")]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request, tmp_path):
+    """Each behavioural test runs on both backends: they must not differ."""
+    if request.param == "sqlite":
+        return SQLiteBackend(tmp_path / "store.sqlite3")
+    return PostgresBackend(request.getfixturevalue("postgres").create_database())
 
 
 @pytest.fixture
-def store(path):
-    with open_store(str(path)) as opened:
+def store(backend):
+    with open_store(backend.url) as opened:
         yield opened
-
-
-def raw_version(path) -> int:
-    with sqlite3.connect(path) as conn:
-        return conn.execute("SELECT version FROM kit_schema").fetchone()[0]
 
 
 def sample_table() -> pd.DataFrame:
@@ -129,9 +187,9 @@ def test_value_that_is_not_json_is_refused_without_showing_it(store):
     assert store.get("3班", "memo") is None
 
 
-def test_updated_times_follow_writes(path):
+def test_updated_times_follow_writes(backend):
     clock_times = iter(datetime(2026, 11, 22, 1, minute, tzinfo=timezone.utc) for minute in range(10))
-    store = SQLiteStore(path, clock=lambda: next(clock_times))
+    store = backend.open(clock=lambda: next(clock_times))
     store.put("3班", "memo/A01", "a")  # 01:00
     store.put("3班", "pitch/draft", "b")  # 01:01
     store.put("3班", "memo/A02", "c")  # 01:02
@@ -199,36 +257,38 @@ def test_unsupported_column_is_refused_naming_the_column(store):
 
 # --- restarts and schema -----------------------------------------------------------------
 
-def test_reopen_after_close_brings_everything_back(path):
-    first = open_store(str(path))
+def test_reopen_after_close_brings_everything_back(backend):
+    first = open_store(backend.url)
     first.put("3班", "memo/A01", "続きはまた明日")
     first.put_table("3班", "data/actors", sample_table())
     first.close()
 
-    second = open_store(f"sqlite:///{path}")  # an absolute path gives sqlite:////…
+    second = open_store(backend.other_spelling)
     assert second.get("3班", "memo/A01") == "続きはまた明日"
     pd.testing.assert_frame_equal(second.get_table("3班", "data/actors"), sample_table())
     second.close()
 
 
-def make_v1_database(path) -> None:
+def schema_version(backend) -> int:
+    return backend.execute("SELECT version FROM kit_schema")[0][0]
+
+
+def make_v1_database(backend) -> None:
     """The layout of schema version 1, written by hand as an old kit left it."""
-    with sqlite3.connect(path) as conn:
-        conn.executescript("""
-            CREATE TABLE kit_schema (version INTEGER NOT NULL);
-            INSERT INTO kit_schema VALUES (1);
-            CREATE TABLE entries (workspace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
-                                  updated TEXT NOT NULL, PRIMARY KEY (workspace, key));
-            INSERT INTO entries VALUES ('3班', 'memo/A01', '"畑を続けたい"', '2025-11-01T00:00:00.000000Z');
-            INSERT INTO entries VALUES ('3班', 'tags', '["移動","買物"]', '2025-11-01T00:00:01.000000Z');
-        """)
-    conn.close()
+    backend.script("""
+        CREATE TABLE kit_schema (version INTEGER NOT NULL);
+        INSERT INTO kit_schema VALUES (1);
+        CREATE TABLE entries (workspace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+                              updated TEXT NOT NULL, PRIMARY KEY (workspace, key));
+        INSERT INTO entries VALUES ('3班', 'memo/A01', '"畑を続けたい"', '2025-11-01T00:00:00.000000Z');
+        INSERT INTO entries VALUES ('3班', 'tags', '["移動","買物"]', '2025-11-01T00:00:01.000000Z');
+    """)
 
 
-def test_version_1_database_is_migrated_and_keeps_its_data(path):
-    make_v1_database(path)
-    store = open_store(str(path))
-    assert raw_version(path) == SCHEMA_VERSION == 2
+def test_version_1_database_is_migrated_and_keeps_its_data(backend):
+    make_v1_database(backend)
+    store = open_store(backend.url)
+    assert schema_version(backend) == SCHEMA_VERSION == 2
     assert store.get("3班", "memo/A01") == "畑を続けたい"
     assert store.items("3班") == [("memo/A01", "畑を続けたい"), ("tags", ["移動", "買物"])]
     assert store.updated_at("3班", "tags") == datetime(2025, 11, 1, 0, 0, 1, tzinfo=timezone.utc)
@@ -236,8 +296,8 @@ def test_version_1_database_is_migrated_and_keeps_its_data(path):
     assert store.get_table("3班", "data/areas")["地区名"].tolist() == ["北"]
 
 
-def test_failing_migration_leaves_the_database_as_it_was(path, monkeypatch):
-    make_v1_database(path)
+def test_failing_migration_leaves_the_database_as_it_was(backend, monkeypatch):
+    make_v1_database(backend)
 
     def broken_migration(cur):
         cur.execute("CREATE TABLE half_done (x INTEGER)")
@@ -245,30 +305,24 @@ def test_failing_migration_leaves_the_database_as_it_was(path, monkeypatch):
 
     monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS + (broken_migration,))
     with pytest.raises(RuntimeError):
-        open_store(str(path))
-    assert raw_version(path) == 1
-    with sqlite3.connect(path) as conn:
-        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        columns = [row[1] for row in conn.execute("PRAGMA table_info(entries)")]
-    conn.close()
-    assert "half_done" not in tables and "kind" not in columns  # migration 2 rolled back too
+        open_store(backend.url)
+    assert schema_version(backend) == 1
+    assert "half_done" not in backend.tables()
+    assert "kind" not in backend.columns("entries")  # migration 2 rolled back too
 
 
-def test_database_from_a_newer_kit_is_refused_and_left_intact(path):
-    open_store(str(path)).put("3班", "memo", "新しい版のデータ")
-    with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE kit_schema SET version = 99")
-    conn.close()
+def test_database_from_a_newer_kit_is_refused_and_left_intact(backend):
+    open_store(backend.url).put("3班", "memo", "新しい版のデータ")
+    backend.execute("UPDATE kit_schema SET version = 99")
     with pytest.raises(StoreError, match="新しい版") as error:
-        open_store(str(path))
+        open_store(backend.url)
     assert "99" in str(error.value)
-    assert raw_version(path) == 99
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT value FROM entries").fetchone()[0] == '"新しい版のデータ"'
-    conn.close()
+    assert schema_version(backend) == 99
+    assert backend.execute("SELECT value FROM entries") == [('"新しい版のデータ"',)]
 
 
-def test_file_that_is_not_a_database_gets_a_japanese_error(path):
+def test_file_that_is_not_a_database_gets_a_japanese_error(tmp_path):
+    path = tmp_path / "store.sqlite3"
     path.write_bytes(b"\x00garbage, not sqlite" * 100)
     with pytest.raises(StoreError, match="データベースとして読めません"):
         open_store(str(path))
@@ -296,7 +350,6 @@ def test_store_location_from_argument_environment_or_default(tmp_path, monkeypat
 
 @pytest.mark.parametrize("url, expected", [
     ("mysql://kit:secret@db/kit", "mysql"),
-    ("postgresql://kit:secret@db/kit", "PostgreSQL"),
     ("sqlite://", "sqlite:///"),
 ])
 def test_unusable_store_url_gets_a_japanese_error_without_password(url, expected):
@@ -344,10 +397,10 @@ def test_bad_workspace_name_refused_by_store_and_workspace(store):
 
 # --- concurrency and crashes -------------------------------------------------------------
 
-def test_forty_page_processes_opening_a_new_store_at_once_lose_nothing(path):
+def test_forty_page_processes_opening_a_new_store_at_once_lose_nothing(backend):
     workers, count = 40, 25
     command = [sys.executable, "-c", "import sys, store_workers; store_workers.hammer(*sys.argv[1:])"]
-    processes = [subprocess.Popen(command + [str(path), f"{i}班", str(count)], cwd=TESTS,
+    processes = [subprocess.Popen(command + [backend.url, f"{i}班", str(count)], cwd=TESTS,
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
                  for i in range(workers)]
     assert [process.stdout.readline() for process in processes] == ["ready\n"] * workers
@@ -355,7 +408,7 @@ def test_forty_page_processes_opening_a_new_store_at_once_lose_nothing(path):
         process.stdin.close()  # go
     assert [process.wait(timeout=120) for process in processes] == [0] * workers
 
-    store = open_store(str(path))
+    store = open_store(backend.url)
     for i in range(workers):
         assert store.items(f"{i}班") == [(f"k/{k:02d}", k) for k in range(count)]
     assert store.get(store_workers.SHARED, "counter") == workers * count
@@ -380,7 +433,7 @@ def test_forked_child_opens_its_own_connection(store):
     parent_connection = store._connection()
 
     def child():
-        own = store._connection() is not parent_connection  # SQLite forbids sharing one over fork
+        own = store._connection() is not parent_connection  # neither engine shares one over fork
         store.update("3班", "count", lambda n: n + 1, 0)
         os._exit(0 if own else 1)
 
@@ -400,32 +453,31 @@ def run_child(target, *args) -> int:
     return process.exitcode
 
 
-def test_writer_killed_before_commit_leaves_the_old_value(path):
-    open_store(str(path)).put("W", "doc", "古い値")
+def test_writer_killed_before_commit_leaves_the_old_value(backend):
+    open_store(backend.url).put("W", "doc", "古い値")
     big = "途中" * 2_000_000  # larger than SQLite's page cache, so pages reach the WAL uncommitted
-    assert run_child(store_workers.die_at_commit, str(path), big) == 3
-    assert open_store(str(path)).get("W", "doc") == "古い値"
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn.close()
+    assert run_child(store_workers.die_at_commit, backend.url, big) == 3
+    assert open_store(backend.url).get("W", "doc") == "古い値"
+    if isinstance(backend, SQLiteBackend):
+        assert backend.execute("PRAGMA integrity_check") == [("ok",)]
 
 
-def test_writer_killed_after_commit_leaves_the_new_value(path):
-    open_store(str(path)).put("W", "doc", "古い値")
-    assert run_child(store_workers.die_after_commit, str(path), "新しい値") == 4
-    assert open_store(str(path)).get("W", "doc") == "新しい値"
+def test_writer_killed_after_commit_leaves_the_new_value(backend):
+    open_store(backend.url).put("W", "doc", "古い値")
+    assert run_child(store_workers.die_after_commit, backend.url, "新しい値") == 4
+    assert open_store(backend.url).get("W", "doc") == "新しい値"
 
 
-def test_writer_killed_at_an_arbitrary_moment_leaves_a_whole_value(path):
-    open_store(str(path)).put("W", "doc", store_workers.sealed(0))
+def test_writer_killed_at_an_arbitrary_moment_leaves_a_whole_value(backend):
+    open_store(backend.url).put("W", "doc", store_workers.sealed(0))
     started = SPAWN.Event()
-    process = SPAWN.Process(target=store_workers.write_forever, args=(str(path), started))
+    process = SPAWN.Process(target=store_workers.write_forever, args=(backend.url, started))
     process.start()
     assert started.wait(timeout=60)
     process.kill()
     process.join(timeout=60)
 
-    value = open_store(str(path)).get("W", "doc")
+    value = open_store(backend.url).get("W", "doc")
     assert value["n"] >= 1
     assert hashlib.sha256(value["payload"].encode()).hexdigest() == value["sha"]
     assert value["payload"].startswith(f"{value['n']}:")

@@ -131,3 +131,15 @@ def test_a_failing_callback_is_reported_not_raised():
     box = UploadBox("areas", broken)
     box.handle_upload("areas.csv", fixture("areas.csv").read_bytes())
     assert "読み込んだ表を使えませんでした" in box.status_html
+
+
+def test_the_box_tells_which_columns_a_file_needs():
+    from kit.io.schema import SPECS
+    from kit.ui.upload import UploadBox, column_guide
+
+    guide = column_guide("actors")
+    for column in SPECS["actors"].columns:
+        assert column.name in guide
+    assert guide.index("名称") < guide.index("任意")  # 名称 is required
+    box = UploadBox("areas", on_loaded=lambda result: None)
+    assert any("このファイルに必要な列" in getattr(child, "value", "") for child in box.children)

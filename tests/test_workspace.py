@@ -27,3 +27,17 @@ def test_outside_voila_the_query_comes_from_the_environment(monkeypatch):
     assert request_workspace() == "班"
     monkeypatch.delenv("QUERY_STRING")
     assert request_workspace() is None
+
+
+def test_only_the_cell_waiting_for_the_visitor_may_run_without_a_time_limit(monkeypatch):
+    import nbformat
+
+    from kit.paths import NOTEBOOKS
+    from kit.workspace import CELL_TIMEOUT, cell_timeout
+
+    monkeypatch.delenv("KIT_CELL_TIMEOUT", raising=False)
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        cells = [c for c in nbformat.read(path, 4).cells if c.cell_type == "code"]
+        limits = [cell_timeout(cell) for cell in cells]
+        assert limits.count(None) == 1, path.name  # exactly the phase-2 cell
+        assert all(limit == CELL_TIMEOUT for limit in limits if limit is not None)

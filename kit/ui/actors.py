@@ -28,7 +28,7 @@ from kit.issues import RegionalIssue, load_issues
 from kit.paths import SAMPLE_TOWN
 from kit.precedents import closest_for_matches, load_precedents, search
 from kit.store import open_store
-from kit.ui.common import download_link, message, page_style, resolve_workspace
+from kit.ui.common import download_link, message, page_style, resolve_workspace, workshop_clock
 from kit.ui.upload import UploadBox
 
 __all__ = ["PAGE_SIZE", "ActorsModel", "ActorsScreen", "actor_table_html", "counts_html", "grid_html",
@@ -386,7 +386,7 @@ class ActorsScreen:
         self._issue_pick.options = [(f"{i.id} {i.statement}", i.id) for i in self.model.issues]
         self._restore_draft()
         self._refresh()
-        self.view.children = [self._style, self._banner, self._tabs]
+        self.view.children = [self._style, self._banner, workshop_clock(workspace), self._tabs]
         return self
 
     def _refresh(self) -> None:

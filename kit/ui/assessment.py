@@ -29,7 +29,7 @@ from kit.masking import mask_table
 from kit.paths import SAMPLE_TOWN
 from kit.store import StoreError, open_store
 from kit.ui.checklist import ChecklistPanel
-from kit.ui.common import autosaved_text, download_link, message, page_style, resolve_workspace
+from kit.ui.common import autosaved_text, download_link, message, page_style, resolve_workspace, workshop_clock
 from kit.ui.upload import UploadBox
 
 __all__ = ["MEMO_PROMPTS", "SETTINGS_KEY", "DATA_KINDS", "AssessmentModel", "AssessmentScreen", "memo_key"]
@@ -140,6 +140,9 @@ class AssessmentModel(traitlets.HasTraits):
 
     def usable_rule_sets(self) -> list[risk_rules.RuleSet]:
         return self._cached(("usable",), lambda: risk_rules.usable_rule_sets(self.tables["needs_survey"]))
+
+    def item_problems(self) -> list[str]:
+        return self._cached(("problems",), lambda: risk_rules.item_problems(self.tables["needs_survey"]))
 
     @property
     def rules(self) -> risk_rules.RuleSet:
@@ -431,6 +434,8 @@ class AssessmentScreen:
             self.view.children = [page_style(), self._banner]
             return self
         self.workspace = workspace
+        at = self.view.children.index(self._banner) + 1  # the workshop's countdown goes under the banner
+        self.view.children = (*self.view.children[:at], workshop_clock(workspace), *self.view.children[at:])
         own = {kind for kind in DATA_KINDS if datasets.is_uploaded(workspace, kind)}
         if own:
             self.model.use({kind: datasets.for_workspace(workspace, kind) for kind in DATA_KINDS}, own)
@@ -681,7 +686,7 @@ class AssessmentScreen:
                                   + "<small>* 分母（判定できた回答者）が30人未満の参考値。"
                                     "判定不能: 無回答のため該当・非該当が決まらない人。</small>")
         missing = risk_rules.missing_columns(m.tables["needs_survey"], rules)
-        problems = [] if rules.ready_flags else risk_rules.item_problems(m.tables["needs_survey"])
+        problems = [] if rules.ready_flags else m.item_problems()
         notes = []
         if missing:
             notes.append(message("warning", f"この調査には次の項目がないため、一部のリスクは判定できません: {'、'.join(missing)}"))

@@ -25,7 +25,7 @@ from kit.paths import SAMPLE_TOWN
 from kit.store import open_store
 from kit.tagging import Suggestion, case_text, suggest, tags_of
 from kit.tokens import warm_up
-from kit.ui.common import message, page_style, resolve_workspace
+from kit.ui.common import message, page_style, resolve_workspace, workshop_clock
 from kit.ui.upload import UploadBox
 
 __all__ = ["CasesModel", "CasesScreen", "case_card_html", "case_cards_html", "tags_by_area_html", "urgency_html",
@@ -342,7 +342,7 @@ class CasesScreen:
                                 datasets.for_workspace(workspace, "areas"))
         self.model.observe(lambda _change: self._refresh(), "revision")
         self._refresh()
-        self.view.children = [self._style, self._banner, self.tabs]
+        self.view.children = [self._style, self._banner, workshop_clock(workspace), self.tabs]
         return self
 
     def _refresh(self) -> None:

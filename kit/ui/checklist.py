@@ -69,9 +69,9 @@ class ChecklistPanel(widgets.VBox):
                          "市町村ごとの回答から、<b>未着手・課題あり・順調</b>に分け、それぞれに合う支援を示します。"
                          "分け方は手引きの考え方をもとにキットが決めたもので、下の「分け方」に書いてあります。</p>"),
             self._rules_html(),
-            widgets.HTML(f"<h4>1つの市町村を入力する</h4><b>Q1</b> {html.escape(cl.Q1_TEXT)}"
-                         "（「はい」のときだけ次へ進みます）"),
-            self._name, *self._step_rows,
+            widgets.HTML("<h4>1つの市町村を入力する</h4>"), self._name,
+            widgets.HTML(f"<b>Q1</b> {html.escape(cl.Q1_TEXT)}（「はい」のときだけ次へ進みます）"),
+            *self._step_rows,
             widgets.HTML("<b>Q2</b>"), self._q2,
             widgets.HTML(f"<b>Q3</b> {html.escape(cl.Q3_TEXT)}"), *self._q3,
             widgets.HTML(f"<b>Q4</b> {html.escape(cl.Q4_TEXT)}"), *self._q4,

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import base64
 import html
-from datetime import datetime
+import unicodedata
+from datetime import datetime, timedelta, timezone
 
 import ipywidgets as widgets
 
+from kit import workshop as wk
 from kit.pages import LANDING
-from kit.store import Workspace, normalise_workspace_name
+from kit.store import Workspace
 from kit.workspace import DEFAULT_WORKSPACE, page_link
 
 __all__ = ["message", "link_button", "autosaved_text", "page_style", "resolve_workspace",
-           "download_link"]
+           "download_link", "clock_html", "WorkshopClock", "workshop_clock"]
 
 _MESSAGE_COLOURS = {
     "info": ("#e8f1fb", "#1f5f99"),
@@ -69,19 +71,94 @@ def page_style() -> widgets.HTML:
 def resolve_workspace(store, requested: str | None):
     """The page's workspace and a banner saying where work is saved.
 
-    Returns ``(workspace, banner_html)``; ``workspace`` is None when the name in the
-    URL is unusable, in which case the banner explains why and nothing is saved."""
+    ``requested`` is the URL's ``?ws=``: a self-study name, or a workshop team's
+    ``@CODE:token`` (see :mod:`kit.workshop`), the only way to a team's workspace.
+    Returns ``(workspace, banner_html)``; ``workspace`` is None when the value is
+    unusable, in which case the banner explains why and nothing is saved."""
+    back = link_button(page_link(LANDING.file, None), "はじめに に戻ってワークスペースを選ぶ")
     try:
-        name = normalise_workspace_name(requested or DEFAULT_WORKSPACE)
+        if requested and unicodedata.normalize("NFKC", requested).strip().startswith(wk.RESERVED_PREFIX):
+            workspace = wk.resolve_access(store, unicodedata.normalize("NFKC", requested).strip())
+        else:
+            workspace = Workspace(store, wk.check_personal_name(requested or DEFAULT_WORKSPACE))
     except ValueError as error:
-        back = link_button(page_link(LANDING.file, None), "はじめに に戻ってワークスペースを選ぶ")
         return None, message("error", str(error)) + back
-    home = html.escape(page_link(LANDING.file, name))
-    note = ("" if requested else
-            f"（ワークスペースを選ばずに開いたため「{DEFAULT_WORKSPACE}」に保存します）")
-    banner = (f'<div class="kit-banner">ワークスペース「{html.escape(name)}」で作業中・自動保存'
-              f'{html.escape(note)} ｜ <a href="{home}">はじめに に戻る</a></div>')
-    return Workspace(store, name), banner
+    home = html.escape(page_link(LANDING.file, wk.link_value(workspace)))
+    if isinstance(workspace, wk.TeamWorkspace):
+        where = f"研修「{workspace.title}」のチーム「{workspace.team}」で作業中・自動保存"
+    else:
+        note = ("" if requested else
+                f"（ワークスペースを選ばずに開いたため「{DEFAULT_WORKSPACE}」に保存します）")
+        where = f"ワークスペース「{workspace.name}」で作業中・自動保存{note}"
+    banner = f'<div class="kit-banner">{html.escape(where)} ｜ <a href="{home}">はじめに に戻る</a></div>'
+    return workspace, banner
+
+
+_CLOCK_COLOURS = {"run": ("#1f5f99", "#fff"), "last": ("#ffd24d", "#5a3b00"), "up": ("#a12622", "#fff")}
+# A timer that ran out is shown as 「時間です」 this long, then disappears.
+CLOCK_LINGER = timedelta(minutes=5)
+
+
+def clock_html(timer: wk.Timer | None, now: datetime | None = None) -> str:
+    """The workshop's countdown as a bar across the top of a team's page; empty
+    when no timer is set or it ran out a while ago."""
+    now = now or datetime.now(timezone.utc)
+    if timer is None or now - timer.ends > CLOCK_LINGER:
+        return ""
+    left = wk.timer_remaining(timer, now)
+    state = "up" if left == 0 else "last" if left <= 60 else "run"
+    background, colour = _CLOCK_COLOURS[state]
+    what = html.escape(timer.label or "いまの作業")
+    time_text = "時間です" if state == "up" else f"残り {left // 60}:{left % 60:02d}"
+    until = timer.ends.astimezone().strftime("%H:%M")
+    return (f'<div class="kit-workshop-timer kit-timer-{state}" data-left="{left}" style="background:{background};'
+            f'color:{colour};padding:0.3em 0.8em;border-radius:6px;font-size:1.4em;font-weight:600">'
+            f'⏱ {what} ― <span class="kit-workshop-timer-left" style="font-variant-numeric:tabular-nums">'
+            f'{time_text}</span> <small style="font-weight:400">（{until} まで）</small></div>')
+
+
+class WorkshopClock(widgets.VBox):
+    """The countdown the facilitator starts, on every page of a workshop team.
+
+    The browser keeps time: a hidden Play widget (started by the page template's
+    ``kit-autoplay`` script) ticks once a second; every ``poll`` ticks the
+    workshop is read again, so a timer started, extended or stopped on the
+    dashboard shows within a few seconds. No thread runs in the kernel."""
+
+    def __init__(self, store, code: str, poll: int = 5):
+        self._store, self._code = store, code
+        self._timer: wk.Timer | None = None
+        self._face = widgets.HTML()
+        self._play = widgets.Play(min=0, max=poll - 1, interval=1000, repeat=True, show_repeat=False,
+                                  layout=widgets.Layout(display="none"))
+        self._play.add_class("kit-autoplay")
+        self._play.observe(self._tick, "value")
+        super().__init__([self._face, self._play])
+        self.add_class("kit-workshop-clock")
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the workshop's timer now and redraw."""
+        found = wk.find_workshop(self._store, self._code)
+        self._timer = found.timer if found else None
+        self._draw()
+
+    def _draw(self) -> None:
+        self._face.value = clock_html(self._timer)
+
+    def _tick(self, change) -> None:
+        if change["new"] == 0:
+            self.refresh()
+        else:
+            self._draw()
+
+
+def workshop_clock(workspace) -> widgets.Widget:
+    """What every screen shows under its banner: the workshop's countdown for a
+    workshop team, nothing (an empty box that never ticks) otherwise."""
+    if isinstance(workspace, wk.TeamWorkspace):
+        return WorkshopClock(workspace.store, workspace.code)
+    return widgets.Box()
 
 
 def download_link(data: bytes, filename: str, label: str, mime: str) -> str:

@@ -29,8 +29,9 @@ from kit.pitch import (RUBRIC, RUBRIC_LEVELS, REVIEWS_KEY, TEXT_FIELDS, Figure, 
                        review_summary, save_field, story_from_case, submit_review, suggested_figures)
 from kit.pitch_export import PPTX_MIME, chart_images, to_html, to_pptx
 from kit.store import StoreError, open_store
-from kit.ui.common import download_link, message, page_style, resolve_workspace
+from kit.ui.common import download_link, message, page_style, resolve_workspace, workshop_clock
 from kit.vocab import CROSS_SECTOR_FIELDS, THREE_WAY_GAINS
+from kit.workshop import review_names
 
 __all__ = ["TIMER_CHOICES", "PitchModel", "PitchScreen", "timer_face"]
 
@@ -159,7 +160,8 @@ class PitchScreen:
             self._filling = False
         self._show_received()
         self._on_pitch()
-        self.view.children = [page_style(), self._banner, self._prompts, self._status, self._tabs]
+        self.view.children = [page_style(), self._banner, workshop_clock(workspace), self._prompts, self._status,
+                              self._tabs]
         return self
 
     # -- saving ----------------------------------------------------------------------------
@@ -605,8 +607,8 @@ class PitchScreen:
             return
         scores = {key: toggle.value for key, toggle in self._rv_scores.items()}
         try:
-            submit_review(self._store, self._rv_team.value, self.workspace.name, scores,
-                          self._rv_comment.value)
+            reviewed, reviewer = review_names(self._store, self.workspace, self._rv_team.value)
+            submit_review(self._store, reviewed, reviewer, scores, self._rv_comment.value)
         except ValueError as error:
             self._rv_status.value = message("warning", str(error))
             return

@@ -1,4 +1,5 @@
-"""Landing page: choose the workspace, see the four steps, bring your own town's data."""
+"""Landing page: join a workshop as a team or choose a self-study workspace, see the
+four steps, answer the 理解度チェック, bring your own town's data."""
 
 from __future__ import annotations
 
@@ -7,10 +8,14 @@ import html
 import ipywidgets as widgets
 
 from kit import datasets
+from kit import workshop as wk
 from kit.io import KINDS
 from kit.pages import LANDING, STEPS, available_steps
-from kit.store import normalise_workspace_name, open_store, Workspace
-from kit.ui.common import autosaved_text, link_button, message, page_style
+from kit.self_assessment import responses
+from kit.store import StoreError, Workspace, open_store
+from kit.ui.common import (autosaved_text, link_button, message, page_style, resolve_workspace,
+                           workshop_clock)
+from kit.ui.self_assessment import SelfAssessmentForm
 from kit.ui.upload import UploadBox
 from kit.workspace import DEFAULT_WORKSPACE, page_link
 
@@ -20,6 +25,7 @@ MEMO_KEY = "start/memo"
 # Kinds read on their own page, where they get what a plain upload would skip:
 # cases are masked before storing (02), actors are checked for duplicates (03).
 UPLOADED_ON_STEP_PAGE = {"cases": STEPS[1], "actors": STEPS[2]}
+_WIDE = widgets.Layout(width="24em")
 
 
 class StartScreen:
@@ -31,10 +37,18 @@ class StartScreen:
         self.view.add_class("kit-start")
         self._store = store if store is not None else open_store()
         self.workspace: Workspace | None = None
-        self._name = widgets.Text(placeholder="例: 3班、みどり野市 佐藤",
-                                  description="名前", layout=widgets.Layout(width="24em"))
+        self._name = widgets.Text(placeholder="例: 3班、みどり野市 佐藤", description="名前", layout=_WIDE)
         self._go = widgets.HTML()
         self._name.observe(self._on_name, "value")
+        self._code = widgets.Text(placeholder="例: K7MPA", description="研修コード", layout=_WIDE,
+                                  style={"description_width": "6em"})
+        self._team = widgets.Text(placeholder="例: A班、高知チーム", description="チーム名", layout=_WIDE,
+                                  style={"description_width": "6em"})
+        self._pin = widgets.Text(placeholder="2台目から入るときだけ", description="合言葉", layout=_WIDE,
+                                 style={"description_width": "6em"})
+        self._join_button = widgets.Button(description="参加する", icon="sign-in", button_style="primary")
+        self._join_button.on_click(self.join)
+        self._joined = widgets.HTML()
         self._heading = widgets.HTML()
         self._steps = widgets.HTML()
         self._memo = widgets.Textarea(placeholder="例: 自分の圏域の課題を、データと事例で説明できるようになりたい",
@@ -46,54 +60,107 @@ class StartScreen:
     # -- phase 2 ---------------------------------------------------------------
     def open(self, requested: str | None) -> widgets.VBox:
         """Bind to the workspace named in the URL (``None`` when the URL names none)."""
-        chooser = widgets.VBox([
-            widgets.HTML("<b>チーム名またはお名前を入力して、ワークスペースを選んでください。</b>"
+        if requested is None:
+            self._heading.value = message(
+                "info", "まだワークスペースを選んでいません。研修では研修コードとチーム名で参加し、"
+                "ひとりで学ぶときは名前を入れてください。入力した内容はそこに保存されます。"
+                f"選ばずに各ステップへ進むと「{DEFAULT_WORKSPACE}」に保存されます。")
+            self._render_steps(None)
+            self.view.children = [self._style, self._heading, self._join_box(), self._chooser(), self._steps]
+            return self.view
+        workspace, banner = resolve_workspace(self._store, requested)
+        if workspace is None:
+            self._heading.value = banner
+            self.view.children = [self._style, self._heading, self._join_box(), self._chooser()]
+            return self.view
+        self.workspace = workspace
+        self._render_steps(wk.link_value(workspace))
+        autosaved_text(self._memo, self._memo_status, workspace, MEMO_KEY)
+        self._render_data()
+        switch = widgets.Accordion([widgets.VBox([self._join_box(), self._chooser()])],
+                                   titles=("別の研修・ワークスペースに切り替える",))
+        switch.selected_index = None
+        body = [self._steps,
+                widgets.HTML("<h3>この研修で持ち帰りたいこと</h3>"), self._memo, self._memo_status,
+                widgets.HTML("<h3>自分のまちのデータを使う</h3>"
+                             "<p>何もしなければ見本のまち「みどり野市」のデータで学べます。"
+                             "自分のまちの CSV や Excel を読み込むと、すべてのステップでそのデータを使います。</p>"),
+                self._data_rows]
+        if isinstance(workspace, wk.TeamWorkspace):
+            self._heading.value = message(
+                "ok", f"研修「{workspace.title}」に、チーム「{workspace.team}」として参加しています。"
+                "入力した内容は自動で保存されます。")
+            before, after = self._self_assessment(workspace)
+            body = [self._team_note(workspace), before, *body, after]
+        else:
+            self._heading.value = message(
+                "ok", f"ワークスペース「{workspace.name}」で作業中です。入力した内容は自動で保存されます。")
+        self.view.children = [self._style, self._heading, workshop_clock(workspace), *body, switch]
+        return self.view
+
+    def join(self, _button=None) -> None:
+        """Join the workshop typed in the form and offer the team's link."""
+        try:
+            member = wk.join(self._store, self._code.value, self._team.value, self._pin.value)
+        except ValueError as error:
+            self._joined.value = message("error", str(error))
+            return
+        except StoreError as error:
+            self._joined.value = message("error", f"参加の記録を保存できませんでした（{error}）。")
+            return
+        done = "参加しました" if member.created else "入り直しました"
+        self._pin.value = ""
+        self._joined.value = (
+            message("ok", f"研修「{member.title}」にチーム「{member.team}」として{done}。"
+                          f"合言葉は {member.pin} です。別のPCから同じチームに入るときに使うので、控えてください。")
+            + link_button(page_link(LANDING.file, member.access), f"「{member.team}」で始める"))
+
+    # -- pieces ----------------------------------------------------------------
+    def _join_box(self) -> widgets.VBox:
+        return widgets.VBox([
+            widgets.HTML("<h3>研修に参加する</h3><p>ファシリテーターが示す<b>研修コード</b>と、"
+                         "自分たちの<b>チーム名</b>を入れてください。同じチームの2台目のPCからは、"
+                         "最初のPCに出る<b>合言葉</b>も入れます。</p>"),
+            self._code, self._team, self._pin, self._join_button, self._joined])
+
+    def _chooser(self) -> widgets.VBox:
+        return widgets.VBox([
+            widgets.HTML("<h3>ひとりで学ぶ</h3><b>お名前などを入力して、ワークスペースを選んでください。</b>"
                          "同じ名前で開けば、どのPCからでも続きから作業できます。"),
             widgets.HBox([self._name, self._go]),
         ])
-        if requested is None:
-            self._heading.value = message(
-                "info", "まだワークスペースを選んでいません。下で選ぶと、入力した内容が保存されます。"
-                f"選ばずに各ステップへ進むと「{DEFAULT_WORKSPACE}」に保存されます。")
-            self._render_steps(None)
-            self.view.children = [self._style, self._heading, chooser, self._steps]
-            return self.view
-        try:
-            name = normalise_workspace_name(requested)
-        except ValueError as error:
-            self._heading.value = message("error", str(error))
-            self.view.children = [self._style, self._heading, chooser]
-            return self.view
-        self.workspace = Workspace(self._store, name)
-        self._heading.value = message(
-            "ok", f"ワークスペース「{name}」で作業中です。入力した内容は自動で保存されます。")
-        self._render_steps(name)
-        autosaved_text(self._memo, self._memo_status, self.workspace, MEMO_KEY)
-        self._render_data()
-        switch = widgets.Accordion([chooser], titles=("別のワークスペースに切り替える",))
-        switch.selected_index = None
-        self.view.children = [
-            self._style, self._heading, self._steps,
-            widgets.HTML("<h3>この研修で持ち帰りたいこと</h3>"), self._memo, self._memo_status,
-            widgets.HTML("<h3>自分のまちのデータを使う</h3>"
-                         "<p>何もしなければ見本のまち「みどり野市」のデータで学べます。"
-                         "自分のまちの CSV や Excel を読み込むと、すべてのステップでそのデータを使います。</p>"),
-            self._data_rows, switch,
-        ]
-        return self.view
 
-    # -- pieces ----------------------------------------------------------------
+    def _team_note(self, workspace: wk.TeamWorkspace) -> widgets.HTML:
+        found = wk.find_workshop(self._store, workspace.code)
+        pin = found.teams[workspace.team]["pin"] if found else "—"
+        return widgets.HTML(
+            f'<p class="kit-team-note">別のPCで続けるときは、このページのアドレスをそのまま開くか、'
+            f"「はじめに」で研修コード <b>{html.escape(workspace.code)}</b>・チーム名 "
+            f"<b>{html.escape(workspace.team)}</b>・合言葉 <b class='kit-team-pin'>{html.escape(pin)}</b> "
+            "を入れてください。合言葉はチームの外に見せないでください。</p>")
+
+    def _self_assessment(self, workspace) -> tuple[widgets.Accordion, widgets.Accordion]:
+        """The 理解度チェック before (open until someone has answered) and after."""
+        parts = []
+        for phase, title in (("pre", "はじめる前に: 理解度チェック（事前）"), ("post", "研修の終わりに: 理解度チェック（事後）")):
+            answered = len(responses(workspace, phase))
+            part = widgets.Accordion([SelfAssessmentForm(workspace, phase)],
+                                     titles=(f"{title}　回答 {answered}人",))
+            part.selected_index = 0 if phase == "pre" and not answered else None
+            parts.append(part)
+        return parts[0], parts[1]
+
     def _on_name(self, change) -> None:
         try:
-            name = normalise_workspace_name(change["new"])
+            name = wk.check_personal_name(change["new"])
         except ValueError as error:
             self._go.value = message("error", str(error)) if change["new"].strip() else ""
             return
         self._go.value = link_button(page_link(LANDING.file, name), f"「{name}」で始める")
 
-    def _render_steps(self, name: str | None) -> None:
+    def _render_steps(self, link: str | None) -> None:
         items = "".join(
-            f'<li><a href="{html.escape(page_link(page.file, name))}">'
+            f'<li><a href="{html.escape(page_link(page.file, link))}">'
             f"<b>{html.escape(page.title)}</b></a> — {html.escape(page.summary)}</li>"
             for page in available_steps())
         self._steps.value = (f"<h3>4つのステップ</h3><ol class='kit-steps'>{items}</ol>" if items
@@ -105,7 +172,7 @@ class StartScreen:
     def _data_row(self, kind: str) -> widgets.Widget:
         if kind in UPLOADED_ON_STEP_PAGE:
             page = UPLOADED_ON_STEP_PAGE[kind]
-            href = html.escape(page_link(page.file, self.workspace.name))
+            href = html.escape(page_link(page.file, wk.link_value(self.workspace)))
             body = widgets.HTML(f'{html.escape(self._data_status(kind))}<br>このデータは'
                                 f'<a href="{href}">「{html.escape(page.title)}」</a>のページで読み込みます。')
             row = widgets.Accordion([body], titles=(datasets.KIND_LABELS[kind],))

@@ -39,6 +39,22 @@ def _problem_list(result: LoadResult, limit: int) -> str:
     return f'<ul class="kit-upload-problems">{items}{more}</ul>' if items or more else ""
 
 
+def column_guide(kind: str) -> str:
+    """The columns a file of ``kind`` needs, from the schema, so the guide never drifts."""
+    spec = SPECS[kind]
+
+    def describe(column) -> str:
+        terms = f"（{'・'.join(column.vocab[:8])}{'…' if len(column.vocab) > 8 else ''}）" if column.vocab else ""
+        return html.escape(column.name + terms)
+
+    required = "、".join(describe(c) for c in spec.columns if c.required)
+    optional = "、".join(describe(c) for c in spec.columns if not c.required)
+    return (f'<details class="kit-column-guide"><summary>このファイルに必要な列</summary>'
+            f"<p><b>必須</b>: {required or 'なし'}</p><p><b>任意</b>: {optional or 'なし'}</p>"
+            "<p>列の順番は自由です。ほかの列があってもかまいません。"
+            "CSV（UTF-8 または Shift_JIS）か Excel（.xlsx）で保存してください。</p></details>")
+
+
 class UploadBox(widgets.VBox):
     """A file chooser for one kind of input file (``kit.io.KINDS``).
 
@@ -72,7 +88,7 @@ class UploadBox(widgets.VBox):
         self._chooser.observe(self._on_chosen, names="value")
         self._apply.on_click(lambda _button: self.apply_mapping())
         self.add_class("kit-upload")
-        self.children = [self._chooser, self._status, self._mapping]
+        self.children = [self._chooser, widgets.HTML(column_guide(kind)), self._status, self._mapping]
 
     # ------------------------------------------------------------ what controls call
 

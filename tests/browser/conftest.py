@@ -33,26 +33,32 @@ def free_port() -> int:
 
 
 class KitServer:
-    """One ``python -m kit serve`` process on a free port, with its own store."""
+    """One ``python -m kit serve`` process on a free port, with its own store (and,
+    when given, the facilitator's passphrase, passed as the command-line option)."""
 
-    def __init__(self, store: Path, log: Path):
-        self.store, self.log = store, log
+    def __init__(self, store: Path, log: Path, passphrase: str | None = None,
+                 env: dict[str, str] | None = None):
+        self.store, self.log, self.passphrase = store, log, passphrase
+        self.extra_env = env or {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 90) -> "KitServer":
-        env = dict(os.environ, KIT_STORE=str(self.store))
+        env = dict(os.environ, KIT_STORE=str(self.store), **self.extra_env)
+        env.pop("KIT_FACILITATOR_PASSPHRASE", None)  # only the option below may set it
+        options = ["--facilitator-passphrase", self.passphrase] if self.passphrase else []
         self._log_file = open(self.log, "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kit", "serve", "--port", str(self.port), "--no-browser"],
+            [sys.executable, "-m", "kit", "serve", "--port", str(self.port), "--no-browser", *options],
             env=env, stdout=self._log_file, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"kit serve exited early; see {self.log}")
             try:
-                with urllib.request.urlopen(self.url + "/voila/render/00_start.ipynb", timeout=60):
+                # The tree page answers once Voilà is up, without using a preheated kernel.
+                with urllib.request.urlopen(self.url + "/", timeout=60):
                     return self
             except OSError:
                 time.sleep(0.5)  # polling a starting server, not waiting on a page
@@ -79,13 +85,24 @@ def kit_server(tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def facilitator_server(tmp_path_factory):
+    """A server started with a facilitator's passphrase (``.passphrase``)."""
+    directory = tmp_path_factory.mktemp("facilitated")
+    server = KitServer(directory / "store.sqlite", directory / "serve.log",
+                       passphrase="みどり野 研修 2025 ひまわり").start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def server_factory(tmp_path):
     """Start servers on demand (e.g. two in turn over one store, to test a restart)."""
     started: list[KitServer] = []
 
-    def start(store: Path) -> KitServer:
-        server = KitServer(store, tmp_path / f"serve-{len(started)}.log").start()
+    def start(store: Path, passphrase: str | None = None,
+              env: dict[str, str] | None = None) -> KitServer:
+        server = KitServer(store, tmp_path / f"serve-{len(started)}.log", passphrase, env).start()
         started.append(server)
         return server
 
@@ -146,3 +163,16 @@ def offline_page(browser):
     yield OfflinePage(context)
     context.close()
 
+
+@pytest.fixture
+def offline_pages(browser):
+    """Open more offline tabs, each in its own browser context (one participant each)."""
+    contexts = []
+
+    def new() -> OfflinePage:
+        contexts.append(browser.new_context(locale="ja-JP"))
+        return OfflinePage(contexts[-1])
+
+    yield new
+    for context in contexts:
+        context.close()

@@ -104,3 +104,21 @@ def test_a_21_mb_file_uploads(kit_server, offline_page, tmp_path):
     page.get_by_text("地区 (日常生活圏域)").click()
     choose_file(page, big)
     page.get_by_text("読み込んだデータ (3行)").wait_for()
+
+
+def test_a_page_opened_long_after_its_kernel_was_preheated_still_renders(
+        server_factory, offline_page, tmp_path):
+    """A preheated kernel waits for its visitor in the phase-2 cell; that wait must
+    not count against the per-cell time limit (shortened here to 20 s)."""
+    import time
+
+    limit = 20
+    server = server_factory(tmp_path / "store.sqlite", env={"KIT_CELL_TIMEOUT": str(limit)})
+    deadline = time.monotonic() + 180
+    while "Kernel pool of 00_start.ipynb is filled" not in server.log.read_text(errors="replace"):
+        assert time.monotonic() < deadline, "the landing page's kernel was never preheated"
+        time.sleep(0.5)
+    time.sleep(limit + 3)  # deliberately longer than the limit: this wait is what is tested
+    page = offline_page.open(server.page("00_start.ipynb", "?ws=" + quote("待機班")))
+    page.get_by_text("ワークスペース「待機班」で作業中").wait_for()
+    assert offline_page.errors() == []

@@ -1,0 +1,390 @@
+"""Live workshops: a facilitator opens a workshop with a short code, teams join it,
+and each team works in its own workspace that no other team can open.
+
+How a team's workspace is protected
+-----------------------------------
+A workshop is a record in the store (workspace ``@CODE``, key ``workshop``) that
+lists its teams, each with a random *token* and a four-digit *合言葉* (PIN). A
+team's work lives in the workspace ``@CODE <team>``. Pages never take that name
+from the URL: a team's links carry ``?ws=@CODE:<token>``, and
+:func:`resolve_access` finds the team whose token matches. Knowing another team's
+name (or even the internal workspace name) is therefore not enough to open it.
+Names starting with ``@`` are reserved for workshops, so self-study (``?ws=<name>``)
+can never reach a team's workspace either.
+
+Joining: the first device of a team joins with the code and a team name, which
+creates the team. Any later device either opens the same link, or joins with
+code + team + 合言葉; after :data:`MAX_PIN_FAILURES` wrong 合言葉 that way is
+closed until the facilitator issues a new one.
+
+The record also holds the countdown timer shown on every team's page.
+"""
+
+from __future__ import annotations
+
+import hmac
+import math
+import os
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from kit.store import StoreError, Workspace, normalise_workspace_name
+
+__all__ = [
+    "CODE_ALPHABET", "CODE_LENGTH", "KEEP_ON_RESET", "MAX_PIN_FAILURES", "PASSPHRASE_ENV", "RECORD_KEY",
+    "RESERVED_PREFIX", "TEAM_NAME_MAX",
+    "JoinError", "Membership", "TeamWorkspace", "Timer", "Workshop",
+    "check_personal_name", "copy_workspace", "clear_workspace", "create_workshop", "facilitator_passphrase",
+    "find_workshop", "join", "link_value", "list_workshops", "normalise_code",
+    "passphrase_matches", "reissue_pin", "resolve_access", "review_names", "set_timer", "team_workspace_name",
+    "timer_remaining",
+]
+
+RESERVED_PREFIX = "@"
+RECORD_KEY = "workshop"
+# No letters or digits that read alike on a whiteboard (0/O, 1/I, 2/Z, 5/S, 6/G, 8/B).
+CODE_ALPHABET = "ACDEFHJKLMNPRTUVWXY3479"
+CODE_LENGTH = 5
+_CODE_PATTERN = re.compile(f"^[{CODE_ALPHABET}]{{4,6}}$")
+_TOKEN_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+_TOKEN_LENGTH = 14  # ~70 bits: not guessable through a web page
+# "@CODE " + team must fit the store's 40-character workspace names.
+TEAM_NAME_MAX = 20
+MAX_PIN_FAILURES = 5
+# What a reset keeps: the self-assessment answers belong to the evaluation, not the work.
+KEEP_ON_RESET = ("self/",)
+PASSPHRASE_ENV = "KIT_FACILITATOR_PASSPHRASE"
+
+
+class JoinError(ValueError):
+    """Joining failed; the message tells the participant what to do."""
+
+
+# --- names -------------------------------------------------------------------------
+
+def normalise_code(code: str) -> str:
+    """``k7m-pa`` → ``K7MPA``: full-width, lower case, spaces and hyphens forgiven."""
+    text = unicodedata.normalize("NFKC", code or "").upper()
+    text = re.sub(r"[\s\-ー]", "", text)
+    if not _CODE_PATTERN.match(text):
+        raise JoinError("研修コードは、ファシリテーターが示す4〜6文字の英数字です（例: K7MPA）。")
+    return text
+
+
+def team_workspace_name(code: str, team: str) -> str:
+    return f"{RESERVED_PREFIX}{code} {team}"
+
+
+def _record_workspace(code: str) -> str:
+    return f"{RESERVED_PREFIX}{code}"
+
+
+def check_personal_name(name: str) -> str:
+    """A self-study workspace name, normalised; names of workshops are refused."""
+    name = normalise_workspace_name(name)
+    if name.startswith(RESERVED_PREFIX):
+        raise ValueError(f"「{RESERVED_PREFIX}」で始まる名前は研修用です。別の名前にしてください。"
+                         "研修に参加するときは、研修コードとチーム名で参加してください。")
+    return name
+
+
+def _team_name(team: str) -> str:
+    name = normalise_workspace_name(team)  # raises the store's Japanese messages
+    if name.startswith(RESERVED_PREFIX):
+        raise JoinError(f"チーム名を「{RESERVED_PREFIX}」で始めることはできません。")
+    if len(name) > TEAM_NAME_MAX:
+        raise JoinError(f"チーム名は{TEAM_NAME_MAX}文字以内にしてください（いまは{len(name)}文字です）。")
+    return name
+
+
+# --- records -----------------------------------------------------------------------
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _parse(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _token() -> str:
+    return "".join(secrets.choice(_TOKEN_ALPHABET) for _ in range(_TOKEN_LENGTH))
+
+
+def _new_pin() -> str:
+    return f"{secrets.randbelow(10_000):04d}"
+
+
+@dataclass(frozen=True)
+class Timer:
+    label: str
+    ends: datetime
+    minutes: float
+
+
+@dataclass(frozen=True)
+class Workshop:
+    """A workshop as read from the store (plain data; change it through the functions)."""
+
+    code: str
+    title: str
+    created: datetime
+    teams: dict[str, dict]      # team → {"token", "pin", "joined", "failures"}
+    timer: Timer | None
+
+    @classmethod
+    def from_record(cls, record: dict) -> "Workshop":
+        timer = record.get("timer")
+        return cls(code=record["code"], title=record.get("title", ""), created=_parse(record["created"]),
+                   teams=dict(record.get("teams", {})),
+                   timer=Timer(timer["label"], _parse(timer["ends"]), timer["minutes"]) if timer else None)
+
+    def team_names(self) -> list[str]:
+        """Teams in the order they joined."""
+        return sorted(self.teams, key=lambda team: (self.teams[team]["joined"], team))
+
+    def joined(self, team: str) -> datetime:
+        return _parse(self.teams[team]["joined"])
+
+    def access(self, team: str) -> str:
+        """What the team's links carry in ``?ws=``."""
+        return f"{RESERVED_PREFIX}{self.code}:{self.teams[team]['token']}"
+
+    def workspaces(self, store) -> list["TeamWorkspace"]:
+        """Each team's workspace, in the order the teams joined."""
+        return [TeamWorkspace(store, self, team) for team in self.team_names()]
+
+
+def create_workshop(store, title: str) -> Workshop:
+    """A new workshop with a fresh code (never one already in the store)."""
+    title = unicodedata.normalize("NFKC", title or "").strip()[:60] or "研修"
+    for _ in range(50):
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        record = {"code": code, "title": title, "created": _iso(_now()), "teams": {}, "timer": None}
+
+        def claim(current, record=record):
+            if current is not None:
+                raise FileExistsError(record["code"])
+            return record
+        try:
+            store.update(_record_workspace(code), RECORD_KEY, claim)
+        except FileExistsError:
+            continue
+        return Workshop.from_record(record)
+    raise StoreError("新しい研修コードを作れませんでした。もう一度お試しください。")
+
+
+def find_workshop(store, code: str) -> Workshop | None:
+    try:
+        code = normalise_code(code)
+    except JoinError:
+        return None
+    record = store.get(_record_workspace(code), RECORD_KEY)
+    return Workshop.from_record(record) if record else None
+
+
+def list_workshops(store) -> list[Workshop]:
+    """Every workshop in the store, newest first."""
+    codes = [name[1:] for name in store.workspaces()
+             if name.startswith(RESERVED_PREFIX) and _CODE_PATTERN.match(name[1:])]
+    found = [find_workshop(store, code) for code in codes]
+    return sorted((w for w in found if w), key=lambda w: w.created, reverse=True)
+
+
+# --- joining -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Membership:
+    code: str
+    title: str
+    team: str
+    access: str
+    pin: str
+    created: bool  # True when this join created the team
+
+
+def join(store, code: str, team: str, pin: str = "") -> Membership:
+    """Join workshop ``code`` as ``team``: a new team is created; an existing one
+    needs its 合言葉. Raises :class:`JoinError` with a Japanese message."""
+    code = normalise_code(code)
+    team = _team_name(team)
+    if find_workshop(store, code) is None:
+        raise JoinError(f"研修コード「{code}」の研修が見つかりません。コードを確かめてください。")
+    pin = unicodedata.normalize("NFKC", pin or "").strip()
+    outcome: dict[str, Any] = {}
+
+    def enter(record):
+        teams = dict(record.get("teams", {}))
+        entry = teams.get(team)
+        if entry is None:
+            teams[team] = {"token": _token(), "pin": _new_pin(), "joined": _iso(_now()), "failures": 0}
+            outcome["created"] = True
+        elif not pin:
+            outcome["error"] = (f"「{team}」はこの研修にもう参加しています。同じチームの方は、チームの画面に出ている"
+                                "合言葉を入れるか、チームのページのアドレスをそのまま開いてください。"
+                                "別のチームなら、ほかの名前にしてください。")
+            return record
+        elif entry.get("failures", 0) >= MAX_PIN_FAILURES:
+            outcome["error"] = ("合言葉のまちがいが続いたため、このチームへの入り直しを止めています。"
+                                "ファシリテーターに声をかけてください。")
+            return record
+        elif hmac.compare_digest(entry["pin"].encode(), pin.encode()):
+            teams[team] = {**entry, "failures": 0}
+            outcome["created"] = False
+        else:
+            teams[team] = {**entry, "failures": entry.get("failures", 0) + 1}
+            left = MAX_PIN_FAILURES - teams[team]["failures"]
+            outcome["error"] = f"合言葉がちがいます（あと{left}回まちがえると、入り直しができなくなります）。"
+        return {**record, "teams": teams}
+
+    record = store.update(_record_workspace(code), RECORD_KEY, enter)
+    if "error" in outcome:
+        raise JoinError(outcome["error"])
+    workshop = Workshop.from_record(record)
+    return Membership(code, workshop.title, team, workshop.access(team), workshop.teams[team]["pin"],
+                      outcome["created"])
+
+
+def reissue_pin(store, code: str, team: str) -> str:
+    """A new 合言葉 for ``team`` (and rejoining opened again); the facilitator's remedy."""
+    pin = _new_pin()
+
+    def change(record):
+        teams = dict(record["teams"])
+        teams[team] = {**teams[team], "pin": pin, "failures": 0}
+        return {**record, "teams": teams}
+    store.update(_record_workspace(code), RECORD_KEY, change)
+    return pin
+
+
+
+class TeamWorkspace(Workspace):
+    """A team's workspace in a workshop. ``label`` is the team name people read;
+    ``access`` is what the team's links carry."""
+
+    def __init__(self, store, workshop: Workshop, team: str):
+        super().__init__(store, team_workspace_name(workshop.code, team))
+        self.code, self.title, self.team = workshop.code, workshop.title, team
+        self.label = team
+        self.access = workshop.access(team)
+
+
+def resolve_access(store, requested: str) -> TeamWorkspace:
+    """The team workspace a ``?ws=@CODE:token`` value opens. Raises ValueError with
+    a Japanese message for anything else that starts with ``@``."""
+    refused = ValueError("このアドレスでは研修のチームのページを開けません。リンクが途中で切れていないか確かめるか、"
+                         "「はじめに」で研修コードとチーム名（2台目からは合言葉も）を入れて参加してください。")
+    code, colon, token = requested[len(RESERVED_PREFIX):].partition(":")
+    if not colon or not token:
+        raise refused
+    workshop = find_workshop(store, code)
+    if workshop is None:
+        raise refused
+    for team, entry in workshop.teams.items():
+        if hmac.compare_digest(entry["token"].encode(), token.encode()):
+            return TeamWorkspace(store, workshop, team)
+    raise refused
+
+
+def link_value(workspace) -> str:
+    """What ``?ws=`` must carry to come back to ``workspace``."""
+    return getattr(workspace, "access", workspace.name)
+
+
+def review_names(store, workspace, typed: str) -> tuple[str, str]:
+    """(workspace name to store a peer review in, reviewer name to show) when
+    ``workspace`` reviews the team typed by the user. In a workshop the typed
+    name must be another team of the same workshop."""
+    if not isinstance(workspace, TeamWorkspace):
+        return check_personal_name(typed), workspace.name
+    team = normalise_workspace_name(typed)
+    workshop = find_workshop(store, workspace.code)
+    if team == workspace.team:
+        raise ValueError("自分のチームは評価できません。評価する相手のチーム名を入れてください。")
+    if workshop is None or team not in workshop.teams:
+        names = "、".join(workshop.team_names()) if workshop else ""
+        raise ValueError(f"「{team}」というチームはこの研修にいません。" + (f"参加しているチーム: {names}" if names else ""))
+    return team_workspace_name(workspace.code, team), workspace.team
+
+
+# --- timer -------------------------------------------------------------------------
+
+def set_timer(store, code: str, minutes: float | None, label: str = "", *,
+              extend: bool = False, now: datetime | None = None) -> Timer | None:
+    """Start a countdown of ``minutes`` (``extend``: add them to the running one);
+    ``minutes=None`` stops it. Every team page of the workshop shows it."""
+    now = now or _now()
+
+    def change(record):
+        current = record.get("timer")
+        if minutes is None:
+            return {**record, "timer": None}
+        ends = now
+        if extend and current and _parse(current["ends"]) > now:
+            ends = _parse(current["ends"])
+        text = label.strip() or (current["label"] if extend and current else "")
+        total = (current["minutes"] if extend and current else 0) + minutes
+        return {**record, "timer": {"label": text[:40], "ends": _iso(ends + timedelta(minutes=minutes)),
+                                    "minutes": total}}
+    record = store.update(_record_workspace(code), RECORD_KEY, change)
+    return Workshop.from_record(record).timer
+
+
+def timer_remaining(timer: Timer | None, now: datetime | None = None) -> int | None:
+    """Whole seconds left (0 once time is up), or None when no timer is set."""
+    if timer is None:
+        return None
+    left = (timer.ends - (now or _now())).total_seconds()
+    return max(math.ceil(left), 0)
+
+
+# --- team management ---------------------------------------------------------------
+
+def clear_workspace(store, name: str, keep: tuple[str, ...] = KEEP_ON_RESET) -> int:
+    """Delete every entry of workspace ``name`` except keys starting with ``keep``;
+    returns how many were deleted."""
+    doomed = [key for key in store.keys(name) if not key.startswith(keep)]
+    for key in doomed:
+        store.delete(name, key)
+    return len(doomed)
+
+
+def copy_workspace(store, source: str, target: str, skip: tuple[str, ...] = KEEP_ON_RESET) -> int:
+    """Copy every value and table of ``source`` into ``target`` (same keys,
+    replacing what is there), except keys starting with ``skip``; returns the count."""
+    values = dict(store.items(source))
+    copied = 0
+    for key in store.keys(source):
+        if key.startswith(skip):
+            continue
+        if key in values:
+            store.put(target, key, values[key])
+        else:
+            store.put_table(target, key, store.get_table(source, key))
+        copied += 1
+    return copied
+
+
+# --- facilitator access ------------------------------------------------------------
+
+def facilitator_passphrase(environ=None) -> str | None:
+    """The passphrase the server was started with (``--facilitator-passphrase`` or
+    ``KIT_FACILITATOR_PASSPHRASE``), or None when none is set."""
+    value = (environ if environ is not None else os.environ).get(PASSPHRASE_ENV, "")
+    return value.strip() or None
+
+
+def passphrase_matches(given: str, expected: str | None) -> bool:
+    """Constant-time comparison; full-width input and surrounding spaces forgiven."""
+    if not expected:
+        return False
+    normal = [unicodedata.normalize("NFKC", text or "").strip().encode() for text in (given, expected)]
+    return hmac.compare_digest(normal[0], normal[1])

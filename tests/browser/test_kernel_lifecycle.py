@@ -1,0 +1,68 @@
+"""A page's kernel does not outlive the page: closing the tab shuts it down, and a
+kernel left behind (a browser that crashed, a laptop that lost the network) is
+culled once idle, while the preheated kernels waiting for the next visitor stay.
+In a room of 40 this is what keeps the server's memory from filling up."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def kernel_exists(server, kernel: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{server.url}/api/kernels/{kernel}", timeout=30):
+            return True
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return False
+        raise
+
+
+def wait_until_gone(server, kernel: str, timeout: float = 60) -> bool:
+    """Whether the kernel disappears within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not kernel_exists(server, kernel):
+            return True
+        time.sleep(0.2)  # polling the server's kernel list, not waiting on a page
+    return False
+
+
+def test_closing_the_tab_shuts_the_kernel_down(kit_server, offline_page):
+    page = offline_page.open(kit_server.page("00_start.ipynb", "?ws=closing"))
+    kernel = offline_page.kernel_id()
+    assert kernel_exists(kit_server, kernel)
+
+    page.close(run_before_unload=True)
+
+    assert wait_until_gone(kit_server, kernel)
+
+
+def test_an_abandoned_kernel_is_culled_and_the_next_visitor_still_gets_a_page(
+        server_factory, offline_pages, tmp_path, monkeypatch):
+    # Voilà reads voila.json from the folder it starts in before the kit's own,
+    # so a facilitator (and this test) can shorten the kit's 15-minute timeout. It
+    # must still exceed the time a browser takes to load a page and connect to its
+    # kernel: until then the kernel has no connection and would count as abandoned.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "voila.json").write_text(json.dumps(
+        {"MappingKernelManager": {"cull_idle_timeout": 20, "cull_interval": 2}}), encoding="utf-8")
+    server = server_factory(tmp_path / "store.sqlite")
+    first = offline_pages()
+    first.open(server.page("00_start.ipynb", "?ws=abandoned"))
+    kernel = first.kernel_id()
+
+    first.context.close()  # no beforeunload: the browser just went away
+
+    assert wait_until_gone(server, kernel, timeout=120)
+    second = offline_pages()
+    page = second.open(server.page("00_start.ipynb", "?ws=next"))
+    page.get_by_text("ワークスペース「next」で作業中").wait_for()
+    assert second.errors() == []

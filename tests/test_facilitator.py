@@ -1,0 +1,166 @@
+"""The facilitator's side without a browser: progress read from what the screens
+store, the plenary gallery, the export after the session, and a dashboard that
+does nothing until its passphrase is given."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, datetime, timedelta, timezone
+from itertools import count
+
+import pytest
+from openpyxl import load_workbook
+from pptx import Presentation
+
+from kit import cases as cs
+from kit import datasets
+from kit import progress
+from kit import self_assessment as sa
+from kit import workshop as wk
+from kit.export import to_xlsx
+from kit.issues import sample_issues, save_issues
+from kit.pitch import save_field
+from kit.store import SQLiteStore
+from kit.ui.facilitator import MAX_ATTEMPTS, DashboardModel, FacilitatorScreen, gallery_html, progress_html
+from kit.workshop_export import pitch_files, workshop_sheets
+
+PASSPHRASE = "みどり野 研修 2025"
+PHONE = "090-1234-5678"
+STEP_FILES = [file for file in progress.STEP_PREFIXES]
+
+
+@pytest.fixture
+def store(tmp_path):
+    ticks = count()
+    start = datetime(2025, 10, 1, 4, 0, tzinfo=timezone.utc)
+    # Each write one second after the last: "the step written to most recently" is certain.
+    return SQLiteStore(tmp_path / "s.sqlite", clock=lambda: start + timedelta(seconds=next(ticks)))
+
+
+@pytest.fixture
+def teams(store):
+    """A workshop with team A far along, team B only joined."""
+    from kit.ui.actors import OFFERS_KEY
+    from kit.ui.assessment import memo_key
+
+    workshop = wk.create_workshop(store, "研修")
+    a, b = (wk.resolve_access(store, wk.join(store, workshop.code, name).access) for name in ("A班", "B班"))
+    a.put(memo_key("A05", "notice"), f"奥沢は移動の困りごとが多い。民生委員の山田花子さん（{PHONE}）に確認")
+    a.put(memo_key("A03", "why"), "")
+    a.put(cs.TAGS_KEY, {"C008": ["移動", "医療"], "C009": ["買物"]})
+    a.put(cs.GROUPS_KEY, {"next": 2, "groups": [{"id": "G1", "name": "奥沢の足", "cards": ["C008|移動"]}]})
+    save_issues(a, list(sample_issues()[:2]))
+    a.put(OFFERS_KEY, {"K01": "集会所を使えるよう自治会に話します", "K02": " "})
+    save_field(a, "ki", f"奥沢の山田花子さん（{PHONE}）は重い物が買えません。")
+    sa.record(a, "pre", dict.fromkeys((k for k, _, _ in sa.QUESTIONS), 2))
+    return wk.find_workshop(store, workshop.code), a, b
+
+
+def test_the_keys_read_here_are_the_keys_the_screens_write():
+    from kit.ui.actors import OFFERS_KEY
+    from kit.ui.assessment import memo_key
+    from kit.ui.start import MEMO_KEY
+
+    assert memo_key("A01", "notice").startswith(progress.MEMO_PREFIX)
+    assert (OFFERS_KEY, MEMO_KEY) == (progress.OFFERS_KEY, progress.START_MEMO_KEY)
+
+
+def test_progress_says_what_each_team_did_and_where_it_is(store, teams):
+    workshop, a, b = teams
+    far = progress.team_progress(a, "A班", workshop.joined("A班"))
+    assert [far.status[f] for f in STEP_FILES] == ["済", "済", "済", "作業中"]
+    assert (far.memo_areas, far.tagged_cases, far.groups, far.issues, far.offers) == (1, 2, 1, 2, 1)
+    assert far.current_step == "04_pitch.ipynb" and far.pitch_prompts > 0 and far.pre == 1
+    idle = progress.team_progress(b, "B班", workshop.joined("B班"))
+    assert [idle.status[f] for f in STEP_FILES] == ["未着手"] * 4 and idle.last_activity is None
+    table = progress.progress_table([far, idle])
+    assert table["チーム"].tolist() == ["A班", "B班"]
+    assert table.loc[0, "個別事例から地域課題へ"].startswith("済（タグ 2件・グループ 1・地域課題 2")
+    shown = progress_html([far, idle])
+    assert "参加 <b>2</b> チーム" in shown and shown.count("kit-step-済") == 3
+
+
+def test_the_gallery_shows_issues_and_story_without_personal_data(teams):
+    workshop, a, b = teams
+    entries = [progress.gallery_entry(ws, ws.team) for ws in (a, b)]
+    shown = gallery_html(entries)
+    assert sample_issues()[0].statement[:15] in shown and "重い物が買えません" in shown
+    assert "山田花子" not in shown and PHONE not in shown
+    assert "地域課題はまだ保存されていません" in gallery_html(entries, "B班")
+    assert "A班" not in gallery_html(entries, "B班")
+
+
+def test_the_export_holds_every_team_masked_and_opens_in_excel(store, teams):
+    workshop, a, _b = teams
+    a.put_table("data/actors", datasets.sample("actors").head(3))
+    sheets = workshop_sheets(store, workshop)
+    assert sheets["進み具合"]["チーム"].tolist() == ["A班", "B班"]
+    assert sheets["地域課題"]["課題ID"].tolist() == [i.id for i in sample_issues()[:2]]
+    memo = sheets["気づきメモ"]
+    assert memo["地区"].tolist() == ["奥沢"] and PHONE not in memo["メモ"].iloc[0]
+    assert "電話" not in sheets["主体リスト"].columns and len(sheets["主体リスト"]) == 3
+    assert sheets["提供できること"]["課題ID"].tolist() == ["K01"]
+    assert sheets["理解度"].loc[0, "事前 人数"] == 1
+    book = load_workbook(io.BytesIO(to_xlsx(sheets)))
+    assert book.sheetnames[:3] == ["進み具合", "理解度", "理解度_回答"]
+    assert not any(PHONE in str(cell.value) for sheet in book for row in sheet.iter_rows() for cell in row)
+
+
+def test_pitch_files_hold_each_started_pitch_as_slides_and_one_pager(store, teams):
+    workshop, _a, _b = teams
+    data, names = pitch_files(store, workshop, date(2025, 10, 1))
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert names == ["A班"] and sorted(archive.namelist()) == [
+        "提案1枚まとめ_A班_2025-10-01.html", "提案_A班_2025-10-01.pptx"]
+    slides = Presentation(io.BytesIO(archive.read("提案_A班_2025-10-01.pptx")))
+    text = "\n".join(shape.text_frame.text for slide in slides.slides for shape in slide.shapes
+                     if shape.has_text_frame)
+    assert "重い物が買えません" in text and "A班" in text and PHONE not in text and "@" not in text
+
+
+def test_nothing_works_before_the_passphrase(store, teams):
+    workshop, _a, _b = teams
+    model = DashboardModel(store, PASSPHRASE)
+    for action in (model.workshops, lambda: model.create("x"), lambda: model.select(workshop.code)):
+        with pytest.raises(PermissionError):
+            action()
+    for _ in range(MAX_ATTEMPTS):
+        assert not model.unlock("ちがう")
+    assert not model.unlock(PASSPHRASE)  # this page stopped listening
+    fresh = DashboardModel(store, PASSPHRASE)
+    assert fresh.unlock(PASSPHRASE)
+    fresh.select(workshop.code)
+    assert [p.team for p in fresh.progress()] == ["A班", "B班"]
+
+
+def test_the_page_without_a_passphrase_configured_says_how_to_set_one(store):
+    screen = FacilitatorScreen(store, environ={}).open()
+    text = "".join(getattr(child, "value", "") for child in screen.view.children)
+    assert "--facilitator-passphrase" in text and "KIT_FACILITATOR_PASSPHRASE" in text
+    assert not hasattr(screen, "_tabs")
+
+
+def test_the_dashboard_opens_with_the_passphrase_and_manages_a_team(store, teams):
+    workshop, a, _b = teams
+    screen = FacilitatorScreen(store, environ={wk.PASSPHRASE_ENV: PASSPHRASE}).open()
+    assert not hasattr(screen, "_tabs")  # no dashboard widget exists before the passphrase
+    assert not screen.unlock("ちがう") and "ちがいます" in screen._login_status.value
+    assert screen.unlock(PASSPHRASE) and screen._password.value == ""
+    assert workshop.code in screen._code.value and "A班" in screen._progress.value
+
+    screen._tabs.selected_index = 4
+    screen._team_pick.value, screen._action.value = "A班", "reset"
+    assert screen._run.disabled  # confirmation first
+    screen._confirm.value = True
+    screen._run.click()
+    assert "リセットしました" in screen._team_result.value
+    assert a.keys() == ["self/pre"] and screen._run.disabled
+
+    screen._tabs.selected_index = 2
+    screen._minutes.value = 5
+    screen._timer_label.value = "発表の準備"
+    [start] = [b for b in screen._timer_panel.children[3].children if b.description == "開始"]
+    start.click()
+    assert wk.find_workshop(store, workshop.code).timer.label == "発表の準備"
+    assert "発表の準備" in screen._timer_face.value

@@ -1,0 +1,195 @@
+"""Joining a workshop, keeping teams out of each other's workspaces, the countdown
+shown on team pages, and the facilitator's passphrase; without a browser."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from kit import workshop as wk
+from kit.cli import _parser
+from kit.serve import voila_environment
+from kit.store import Workspace, open_store
+from kit.ui.common import WorkshopClock, clock_html, resolve_workspace, workshop_clock
+from kit.ui.start import MEMO_KEY, StartScreen
+from kit.workspace import workspace_from_query
+
+from test_start_screen import html_of
+
+T0 = datetime(2025, 10, 1, 13, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def store(tmp_path):
+    return open_store(str(tmp_path / "store.sqlite"))
+
+
+@pytest.fixture
+def workshop(store):
+    return wk.create_workshop(store, "みどり野市 SC研修")
+
+
+def test_a_code_is_short_unambiguous_and_typed_loosely(store, workshop):
+    assert len(workshop.code) == wk.CODE_LENGTH and set(workshop.code) <= set(wk.CODE_ALPHABET)
+    assert not set("0O1I5S8B") & set(wk.CODE_ALPHABET)
+    loose = " " + "".join(chr(ord(c) + 0xFEE0) if c.isalnum() else c for c in workshop.code.lower()) + " "
+    assert wk.normalise_code(loose) == workshop.code   # full-width, lower case, spaces
+    assert wk.find_workshop(store, workshop.code.lower()).title == "みどり野市 SC研修"
+    with pytest.raises(wk.JoinError, match="4〜6文字"):
+        wk.normalise_code("AB")
+    assert {w.code for w in wk.list_workshops(store)} == {workshop.code}
+
+
+def test_the_first_join_creates_the_team_the_second_needs_its_pin(store, workshop):
+    first = wk.join(store, workshop.code, "Ａ班")
+    assert first.created and first.team == "A班" and len(first.pin) == 4
+    with pytest.raises(wk.JoinError, match="もう参加しています"):
+        wk.join(store, workshop.code, "A班")
+    again = wk.join(store, workshop.code, "A班", first.pin)
+    assert not again.created and again.access == first.access
+    other = wk.join(store, workshop.code, "B班")
+    assert other.access != first.access
+    with pytest.raises(wk.JoinError, match="見つかりません"):
+        wk.join(store, "KKKKK", "A班")
+
+
+def test_wrong_pins_close_rejoining_until_the_facilitator_reissues(store, workshop):
+    team = wk.join(store, workshop.code, "A班")
+    wrong = "0000" if team.pin != "0000" else "1111"
+    for left in range(wk.MAX_PIN_FAILURES - 1, -1, -1):
+        with pytest.raises(wk.JoinError, match=f"あと{left}回"):
+            wk.join(store, workshop.code, "A班", wrong)
+    with pytest.raises(wk.JoinError, match="止めています"):
+        wk.join(store, workshop.code, "A班", team.pin)  # even the right one, now
+    pin = wk.reissue_pin(store, workshop.code, "A班")
+    assert wk.join(store, workshop.code, "A班", pin).access == team.access
+
+
+def test_only_the_token_opens_a_team_workspace(store, workshop):
+    a = wk.join(store, workshop.code, "A班")
+    workspace, banner = resolve_workspace(store, a.access)
+    assert isinstance(workspace, wk.TeamWorkspace) and workspace.team == "A班"
+    assert "チーム「A班」" in banner and "@" not in banner.split("href")[0]
+    token = a.access.split(":")[1]
+    refused = [f"@{workshop.code} A班", f"＠{workshop.code} A班", f"@{workshop.code}", f"@{workshop.code}:",
+               f"@{workshop.code}:{token[:-1]}", f"@{workshop.code}:{token}x", f"@KKKKK:{token}"]
+    for value in refused:
+        nobody, banner = resolve_workspace(store, value)
+        assert nobody is None and "kit-error" in banner, value
+    assert store.workspaces() == [f"@{workshop.code}"]  # nothing was written by the attempts
+
+
+def test_self_study_names_work_as_before_and_cannot_reach_a_workshop(store):
+    workspace, banner = resolve_workspace(store, "3班")
+    assert type(workspace) is Workspace and workspace.name == "3班" and "ワークスペース「3班」" in banner
+    default, banner = resolve_workspace(store, None)
+    assert default.name == "個人学習" and "選ばずに開いた" in banner
+    with pytest.raises(ValueError, match="研修用"):
+        wk.check_personal_name("@ABCDE 1班")
+
+
+def test_links_carry_the_access_and_bring_the_team_back(store, workshop):
+    a = wk.join(store, workshop.code, "A班")
+    view = StartScreen(store).open(a.access)
+    hrefs = [part.split('"')[0] for part in html_of(view).split('href="')[1:]]
+    step_links = [h for h in hrefs if h.startswith(("01_", "02_", "03_", "04_"))]
+    assert step_links and all(
+        workspace_from_query(urlsplit(h.replace("&amp;", "&")).query) == a.access for h in step_links)
+    assert a.pin in html_of(view)  # the team sees its 合言葉 to rejoin from another PC
+
+
+def test_joining_from_the_landing_page_and_working_there(store, workshop):
+    screen = StartScreen(store)
+    screen.open(None)
+    screen._code.value, screen._team.value = workshop.code.lower(), "高知チーム"
+    screen.join()
+    access = wk.find_workshop(store, workshop.code).access("高知チーム")
+    link = screen._joined.value.split('href="')[1].split('"')[0]
+    assert parse_qs(urlsplit(link.replace("&amp;", "&")).query)["ws"] == [access]
+
+    team = StartScreen(store)
+    team.open(access)
+    team._memo.value = "事例を持ち帰る"
+    assert wk.resolve_access(store, access).get(MEMO_KEY) == "事例を持ち帰る"
+    assert store.get("高知チーム", MEMO_KEY) is None  # not in a self-study workspace of that name
+
+    taken = StartScreen(store)
+    taken.open(None)
+    taken._code.value, taken._team.value = workshop.code, "高知チーム"
+    taken.join()
+    assert "もう参加しています" in taken._joined.value and "href" not in taken._joined.value
+
+
+def test_a_peer_review_goes_to_a_team_of_the_same_workshop(store, workshop):
+    a, b = (wk.resolve_access(store, wk.join(store, workshop.code, t).access) for t in ("A班", "B班"))
+    assert wk.review_names(store, a, "B班") == (b.name, "A班")
+    with pytest.raises(ValueError, match="自分のチーム"):
+        wk.review_names(store, a, "A班")
+    with pytest.raises(ValueError, match="この研修にいません.*A班、B班"):
+        wk.review_names(store, a, "C班")
+    with pytest.raises(ValueError, match="研修用"):
+        wk.review_names(store, Workspace(store, "佐藤"), f"@{workshop.code} B班")
+
+
+def test_the_timer_counts_down_extends_and_stops(store, workshop):
+    timer = wk.set_timer(store, workshop.code, 10, "グループワーク", now=T0)
+    assert wk.timer_remaining(timer, T0 + timedelta(minutes=3)) == 7 * 60
+    later = wk.set_timer(store, workshop.code, 5, extend=True, now=T0 + timedelta(minutes=3))
+    assert later.label == "グループワーク" and wk.timer_remaining(later, T0 + timedelta(minutes=3)) == 12 * 60
+    assert wk.timer_remaining(later, T0 + timedelta(hours=1)) == 0
+    assert wk.set_timer(store, workshop.code, None) is None
+    assert wk.find_workshop(store, workshop.code).timer is None
+
+
+def test_the_clock_bar_shows_time_left_then_time_up_then_goes(workshop):
+    timer = wk.Timer("グループワーク", T0 + timedelta(minutes=10), 10)
+    assert "残り 10:00" in clock_html(timer, T0) and "kit-timer-run" in clock_html(timer, T0)
+    assert "kit-timer-last" in clock_html(timer, T0 + timedelta(minutes=9, seconds=30))
+    assert "時間です" in clock_html(timer, T0 + timedelta(minutes=11))
+    assert clock_html(timer, T0 + timedelta(minutes=30)) == ""
+    assert clock_html(None, T0) == ""
+
+
+def test_team_pages_show_the_clock_and_pick_up_a_new_timer(store, workshop):
+    team = wk.resolve_access(store, wk.join(store, workshop.code, "A班").access)
+    assert workshop_clock(Workspace(store, "佐藤")).children == ()  # self-study: nothing ticks
+    clock = workshop_clock(team)
+    assert isinstance(clock, WorkshopClock) and clock._face.value == ""
+    wk.set_timer(store, workshop.code, 5, "発表の準備")
+    clock._play.value = 1  # a tick between reads: nothing new yet
+    assert clock._face.value == ""
+    clock._play.value = 0  # the tick that reads the workshop again
+    assert "発表の準備" in clock._face.value and "残り" in clock._face.value
+
+
+def test_reset_keeps_answers_and_seeding_copies_values_and_tables(store, workshop):
+    import pandas as pd
+
+    source = Workspace(store, "講師見本")
+    source.put("start/memo", "見本のメモ")
+    source.put_table("data/areas", pd.DataFrame({"地区コード": ["B01"], "地区名": ["北町"]}))
+    target = wk.resolve_access(store, wk.join(store, workshop.code, "A班").access)
+    target.put("cases/tags", {"C001": ["移動"]})
+    target.put("self/pre", [{"answers": {}, "at": ""}])
+    assert wk.copy_workspace(store, source.name, target.name) == 2
+    assert target.get_table("data/areas")["地区名"].tolist() == ["北町"]
+    assert wk.clear_workspace(store, target.name) == 3
+    assert target.keys() == ["self/pre"]
+
+
+def test_passphrase_is_compared_forgivingly_and_never_without_one():
+    env = {wk.PASSPHRASE_ENV: "  みどり 研修 2025  "}
+    expected = wk.facilitator_passphrase(env)
+    assert wk.passphrase_matches("みどり 研修 ２０２５", expected)
+    assert not wk.passphrase_matches("みどり 研修", expected)
+    assert wk.facilitator_passphrase({}) is None and not wk.passphrase_matches("", None)
+
+
+def test_serve_passes_the_passphrase_to_kernels_through_the_environment():
+    args = _parser().parse_args(["serve", "--facilitator-passphrase", "秘密の 合言葉 です"])
+    assert args.facilitator_passphrase == "秘密の 合言葉 です"
+    env = voila_environment({}, facilitator_passphrase=args.facilitator_passphrase)
+    assert env[wk.PASSPHRASE_ENV] == "秘密の 合言葉 です"
+    assert wk.PASSPHRASE_ENV not in voila_environment({})
