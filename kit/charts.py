@@ -48,7 +48,9 @@ def to_png(chart: alt.TopLevelMixin, scale: float = 2, datasets: dict | None = N
 
 
 def warm_up() -> None:
-    """Start vl-convert's engine (about a second the first time) before any request."""
+    """Start vl-convert's engine (about a second, and some 60 MiB, the first time).
+    Benches call it to leave that out of their timings; pages do not, as a kernel
+    whose charts all come from ``kit.chart_cache`` never needs the engine."""
     to_svg(alt.Chart(alt.Data(values=[{"x": 0}])).mark_point().encode(x="x:Q"))
 
 

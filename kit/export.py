@@ -27,10 +27,6 @@ from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 __all__ = [
     "CSV_ENCODINGS",
@@ -142,9 +138,9 @@ def _display_width(value: Any) -> int:
                for line in text.split("\n"))
 
 
-def _set_cell(cell, value: Any) -> None:
+def _set_cell(cell, value: Any, illegal: re.Pattern) -> None:
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT, value)  # XML cannot hold them
+        value = illegal.sub(REPLACEMENT, value)  # characters XML cannot hold
         if len(value) > _CELL_MAX:
             value = value[:_CELL_MAX - len(_TRUNCATED)] + _TRUNCATED
     cell.value = value
@@ -154,10 +150,14 @@ def _set_cell(cell, value: Any) -> None:
 
 
 def _write_sheet(sheet, df: pd.DataFrame) -> None:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     rows = _rows(df)
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):
-            _set_cell(sheet.cell(row=r, column=c), value)
+            _set_cell(sheet.cell(row=r, column=c), value, ILLEGAL_CHARACTERS_RE)
     bold = Font(bold=True)
     for cell in sheet[1]:
         cell.font = bold
@@ -177,6 +177,10 @@ def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
     header, widths fitted to Japanese text, formula-like text kept as text."""
     if not sheets:
         raise ValueError("書き出す表がありません。")
+    # Imported here, not with this module: every page imports this module, and a
+    # kernel that never writes a workbook need not hold openpyxl (13 MiB).
+    from openpyxl import Workbook
+
     book = Workbook()
     book.remove(book.active)
     for name, df in zip(_sheet_names(list(sheets)), sheets.values()):

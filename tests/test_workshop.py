@@ -157,11 +157,18 @@ def test_team_pages_show_the_clock_and_pick_up_a_new_timer(store, workshop):
     assert workshop_clock(Workspace(store, "佐藤")).children == ()  # self-study: nothing ticks
     clock = workshop_clock(team)
     assert isinstance(clock, WorkshopClock) and clock._face.value == ""
+    idle = clock._play.interval
+
+    def tick() -> None:
+        clock._play.value = 1 - clock._play.value
+
     wk.set_timer(store, workshop.code, 5, "発表の準備")
-    clock._play.value = 1  # a tick between reads: nothing new yet
-    assert clock._face.value == ""
-    clock._play.value = 0  # the tick that reads the workshop again
-    assert "発表の準備" in clock._face.value and "残り" in clock._face.value
+    tick()  # idle: every tick reads the workshop
+    assert "発表の準備" in clock._face.value and clock._play.interval < idle  # now it ticks each second
+    wk.set_timer(store, workshop.code, None)
+    ticks = [tick() or clock._face.value for _ in range(WorkshopClock.POLL_TICKS)]
+    assert "発表の準備" in ticks[0] and ticks[-1] == ""  # the stop shows at the next read
+    assert clock._play.interval == idle
 
 
 def test_reset_keeps_answers_and_seeding_copies_values_and_tables(store, workshop):
@@ -193,3 +200,16 @@ def test_serve_passes_the_passphrase_to_kernels_through_the_environment():
     env = voila_environment({}, facilitator_passphrase=args.facilitator_passphrase)
     assert env[wk.PASSPHRASE_ENV] == "秘密の 合言葉 です"
     assert wk.PASSPHRASE_ENV not in voila_environment({})
+
+
+@pytest.mark.parametrize("screen_path", ["kit.ui.assessment:AssessmentScreen", "kit.ui.cases:CasesScreen",
+                                         "kit.ui.actors:ActorsScreen", "kit.ui.pitch:PitchScreen"])
+def test_every_step_page_of_a_team_shows_the_workshop_clock(store, workshop, screen_path):
+    import importlib
+
+    module, name = screen_path.split(":")
+    access = wk.join(store, workshop.code, "A班").access
+    screen = getattr(importlib.import_module(module), name)(store)
+    screen.open(access)
+    assert any(isinstance(child, WorkshopClock) for child in screen.view.children)
+    assert "チーム「A班」" in html_of(screen.view)

@@ -25,8 +25,6 @@ from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
 from kit.io.normalize import cell_text
 
@@ -245,6 +243,10 @@ def _sheet(book, sheet: str | None):
 
 
 def _excel_table(source: Source, sheet: str | None, is_header: Callable[[str], bool]):
+    # Imported when an Excel file is read: a page's kernel that never reads one
+    # need not hold openpyxl (13 MiB).
+    from openpyxl import load_workbook
+
     with _opened(source) as handle, warnings.catch_warnings():
         # openpyxl warns about styles and extensions it skips; not the user's concern.
         warnings.simplefilter("ignore")
@@ -289,6 +291,8 @@ def _column_names(header: list[str], above: list[str], frame: pd.DataFrame) -> t
         if not name:
             if not frame[position].notna().any():
                 continue
+            from openpyxl.utils import get_column_letter
+
             name = f"列{get_column_letter(position + 1)}"
         seen[name] = seen.get(name, 0) + 1
         names.append(name if seen[name] == 1 else f"{name}({seen[name]})")

@@ -346,7 +346,6 @@ class ActorsScreen:
         self._today = today
         self.model: ActorsModel | None = None
         self.precedents = load_precedents()
-        charts.warm_up()
         self._banner = widgets.HTML()
         self._style = widgets.VBox([page_style(), widgets.HTML(_PAGE_STYLE)])
         self._build_registry()

@@ -260,8 +260,10 @@ class AssessmentScreen:
 
     def warm_up(self) -> None:
         """Draw every tab once while the kernel waits for a visitor (Voilà preheat).
-        The charts go to the shared cache, so only a server's first kernel pays."""
-        charts.warm_up()
+        The charts go to the shared cache, so only a server's first kernel draws
+        them; the others read them and load the chart engine only when a visitor's
+        choice needs a new chart. The national boundaries are decoded here, as
+        every visitor comparing a municipality needs them."""
         maps.warm_up()
         for tab in reversed(range(len(TAB_TITLES))):
             self._tabs.selected_index = tab

@@ -121,15 +121,20 @@ class WorkshopClock(widgets.VBox):
     """The countdown the facilitator starts, on every page of a workshop team.
 
     The browser keeps time: a hidden Play widget (started by the page template's
-    ``kit-autoplay`` script) ticks once a second; every ``poll`` ticks the
-    workshop is read again, so a timer started, extended or stopped on the
-    dashboard shows within a few seconds. No thread runs in the kernel."""
+    ``kit-autoplay`` script) ticks, and each tick redraws the bar here. While no
+    timer shows, it ticks every ``IDLE_MS`` and reads the workshop each time; while
+    one runs, it ticks every second and reads the workshop every ``POLL_TICKS``
+    ticks, so a timer started, extended or stopped on the dashboard shows within
+    seconds. No thread runs in the kernel."""
 
-    def __init__(self, store, code: str, poll: int = 5):
+    IDLE_MS, RUNNING_MS, POLL_TICKS = 5000, 1000, 5
+
+    def __init__(self, store, code: str):
         self._store, self._code = store, code
         self._timer: wk.Timer | None = None
+        self._ticks = 0
         self._face = widgets.HTML()
-        self._play = widgets.Play(min=0, max=poll - 1, interval=1000, repeat=True, show_repeat=False,
+        self._play = widgets.Play(min=0, max=1, interval=self.IDLE_MS, repeat=True, show_repeat=False,
                                   layout=widgets.Layout(display="none"))
         self._play.add_class("kit-autoplay")
         self._play.observe(self._tick, "value")
@@ -145,9 +150,11 @@ class WorkshopClock(widgets.VBox):
 
     def _draw(self) -> None:
         self._face.value = clock_html(self._timer)
+        self._play.interval = self.RUNNING_MS if self._face.value else self.IDLE_MS
 
-    def _tick(self, change) -> None:
-        if change["new"] == 0:
+    def _tick(self, _change) -> None:
+        self._ticks += 1
+        if self._play.interval == self.IDLE_MS or self._ticks % self.POLL_TICKS == 0:
             self.refresh()
         else:
             self._draw()
