@@ -21,6 +21,7 @@ from pathlib import Path
 
 import nbformat
 
+from kit.paths import NOTEBOOKS
 from kit.serve import voila_argv, voila_environment
 
 __all__ = ["CHROMIUM", "CHROMIUM_ARGS", "BARE", "Server", "write_bare_notebook", "kernel_memory_mib",
@@ -44,6 +45,8 @@ def click(_button):
     out.value = f"{int(out.value.split()[0]) + 1} clicks"
 button.on_click(click)
 w.VBox([button, out])"""
+
+_DRAW_SAMPLE_CHARTS = "from kit.ui.assessment import AssessmentScreen; AssessmentScreen()"
 
 # Resolves when the page's widgets are on screen: Voilà has shown the cells and a
 # widget area of real height has been drawn (a style-only widget has none).
@@ -151,6 +154,11 @@ class Server:
         self.log = work / f"{name}.log"
         env = voila_environment(dict(os.environ), store=str(work / f"{name}.sqlite"))
         env["KIT_CHART_CACHE"] = str(work / f"{name}-charts")
+        if root == NOTEBOOKS:
+            # A served kit normally finds the sample town's charts already drawn (the
+            # cache is kept between runs): draw them once, as an earlier run would have.
+            subprocess.run([sys.executable, "-c", _DRAW_SAMPLE_CHARTS], env=env, check=True,
+                           stdout=subprocess.DEVNULL, timeout=900)
         argv = voila_argv(self.port, "127.0.0.1", pool_size, root) + list(extra)
         if pools:
             config = {"default": {"pool_size": pool_size}}

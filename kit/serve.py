@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import webbrowser
@@ -95,6 +97,18 @@ def _passphrase_note(passphrase: str | None) -> str:
     return "ファシリテーター用の合言葉を設定しました。"
 
 
+def _prewarm_charts() -> None:
+    """Draw the sample town's charts once (``kit.prewarm``), in a separate process so
+    that the server does not keep the chart engine in memory. A failure only means
+    that the first kernels draw them."""
+    print("グラフを準備しています…", flush=True)
+    try:
+        subprocess.run([sys.executable, "-m", "kit.prewarm"], check=False, timeout=600,
+                       stdout=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        pass
+
+
 def serve(port: int = 8866, host: str = "127.0.0.1", open_browser: bool = True,
           store: str | None = None, pool_size: int | None = None,
           facilitator_passphrase_value: str | None = None) -> int:
@@ -112,6 +126,7 @@ def serve(port: int = 8866, host: str = "127.0.0.1", open_browser: bool = True,
     if open_browser:
         threading.Thread(target=_open_when_ready, args=(host, port, url), daemon=True).start()
 
+    _prewarm_charts()
     from voila.app import Voila  # imported late: the environment above must be set first
 
     Voila.launch_instance(argv=voila_argv(port, host, pool_size))

@@ -25,12 +25,12 @@ from kit.ui.common import download_link, message, page_style
 from kit.ui.pitch import timer_face
 from kit.workspace import page_link
 
-__all__ = ["MAX_ATTEMPTS", "REFRESH_SECONDS", "TIMER_MINUTES", "DashboardModel", "FacilitatorScreen",
+__all__ = ["MAX_ATTEMPTS", "MAX_TIMER_MINUTES", "REFRESH_SECONDS", "DashboardModel", "FacilitatorScreen",
            "gallery_html", "progress_html", "teams_html", "understanding_html"]
 
 MAX_ATTEMPTS = 5         # wrong passphrases before this page stops asking (reload to try again)
 REFRESH_SECONDS = 10     # automatic refresh of the dashboard
-TIMER_MINUTES = (3, 5, 10, 15, 20, 30, 45, 60)
+MAX_TIMER_MINUTES = 180
 _ALL = "*"
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _STATUS_COLOURS = dict(zip(STATUSES, ("#eeeeee", "#fff0c2", "#cdebd3")))
@@ -435,8 +435,8 @@ class FacilitatorScreen:
 
     # -- timer ------------------------------------------------------------------------
     def _build_timer(self) -> None:
-        self._minutes = widgets.ToggleButtons(options=[(f"{m}分", m) for m in TIMER_MINUTES], value=10,
-                                              style={"button_width": "4.5em"})
+        self._minutes = widgets.BoundedIntText(value=10, min=1, max=MAX_TIMER_MINUTES, description="分",
+                                               layout=widgets.Layout(width="10em"))
         self._timer_label = widgets.Text(placeholder="例: 02 グループ化", description="いまの作業",
                                          layout=widgets.Layout(width="24em"))
         start = widgets.Button(description="開始", icon="play", button_style="primary")
@@ -451,8 +451,8 @@ class FacilitatorScreen:
         stop.on_click(lambda _b: self._timer_action(self.model.stop_timer))
         self._timer_face = widgets.HTML()
         self._timer_panel = widgets.VBox([
-            widgets.HTML("<p>開始すると、すべてのチームのページの上に残り時間が出ます（数秒で反映）。"
-                         "延長や停止もすぐに伝わります。</p>"),
+            widgets.HTML("<p>分を入れて「開始」を押すと、すべてのチームのページの上に残り時間が出ます"
+                         "（数秒で反映）。延長や停止もすぐに伝わります。</p>"),
             self._minutes, self._timer_label, widgets.HBox(buttons), self._timer_face])
 
     def _timer_action(self, action, *args) -> None:
