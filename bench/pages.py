@@ -31,7 +31,8 @@ from harness import (BARE, CHROMIUM, CHROMIUM_ARGS, READY_JS, TIME_CHANGE_JS, Se
 from kit.pages import LANDING, STEPS
 from kit.paths import NOTEBOOKS
 
-__all__ = ["PageSpec", "SPECS", "page_specs", "open_page", "measure_page", "main"]
+__all__ = ["PageSpec", "PageFigures", "SPECS", "page_specs", "open_page", "measure_page",
+           "measure", "report", "main"]
 
 TIMEOUT_MS = 240_000
 
@@ -139,10 +140,20 @@ def _median(values: list[float]) -> float:
     return statistics.median(kept) if kept else float("nan")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
+@dataclass(frozen=True)
+class PageFigures:
+    """Medians over the runs; ``first_ms`` is the first run's interaction (on a
+    server where nobody has made that choice yet)."""
+    file: str
+    render_s: float
+    interaction_ms: float
+    first_ms: float
+    rss_mib: float
+    uss_mib: float
+
+
+def measure(runs: int) -> tuple[dict[str, PageFigures], str]:
+    """Figures per page (the bare page first) and a line saying how they were taken."""
     from playwright.sync_api import sync_playwright
 
     work = Path(tempfile.mkdtemp(prefix="kit-bench-pages-"))
@@ -151,15 +162,15 @@ def main() -> None:
     write_bare_notebook(bare_root)
     specs = [SPECS[BARE], *page_specs()]
     postpone = ("--VoilaKernelManager.fill_delay=3600",)
-    servers = {"bare": Server(bare_root, work, "bare", args.runs, extra=postpone),
-               "kit": Server(NOTEBOOKS, work, "kit", args.runs, extra=postpone)}
+    servers = {"bare": Server(bare_root, work, "bare", runs, extra=postpone),
+               "kit": Server(NOTEBOOKS, work, "kit", runs, extra=postpone)}
     rows: dict[str, list[tuple[float, ...]]] = {spec.file: [] for spec in specs}
     try:
-        filled = {name: server.wait_until_ready() for name, server in servers.items()}
+        ready = {name: server.wait_until_ready() for name, server in servers.items()}
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                for run in range(args.runs):  # pages interleaved, so drift in load hits all alike
+                for run in range(runs):  # pages interleaved, so drift in load hits all alike
                     for spec in specs:
                         server = servers["bare" if spec.file == BARE else "kit"]
                         rows[spec.file].append(measure_page(browser, server, spec, f"bench{run}"))
@@ -168,19 +179,31 @@ def main() -> None:
     finally:
         for server in servers.values():
             server.stop()
+    figures = {file: PageFigures(file, *(_median([r[i] for r in samples]) for i in range(2)),
+                                 samples[0][1], *(_median([r[i] for r in samples]) for i in range(2, 4)))
+               for file, samples in rows.items()}
+    note = (f"median of {runs} loads; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; "
+            f"preheated pools ready {ready['kit']:.0f}s (kit) / {ready['bare']:.0f}s (bare) after start")
+    return figures, note
 
-    bare = [_median([r[i] for r in rows[BARE]]) for i in range(4)]
-    print(f"pages vs a bare ipywidgets page: median of {args.runs} loads; load average "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; preheated pools ready after "
-          f"{filled['kit']:.0f}s (kit) / {filled['bare']:.0f}s (bare)")
+
+def report(figures: dict[str, PageFigures], note: str) -> None:
+    bare = figures[BARE]
+    print(f"pages vs a bare ipywidgets page: {note}")
     print("targets: render <= 1.5x bare, interaction <= 3x bare, kernel RSS <= 2x bare")
     print(f"{'page':<22}{'render s':>9}{'x':>6}{'interact ms':>12}{'(1st)':>7}{'x':>6}"
           f"{'RSS MiB':>9}{'x':>6}{'USS MiB':>9}")
-    for spec in specs:
-        samples = rows[spec.file]
-        render, ms, rss, uss = (_median([r[i] for r in samples]) for i in range(4))
-        print(f"{spec.file:<22}{render:>9.2f}{render / bare[0]:>6.2f}{ms:>12.0f}{samples[0][1]:>7.0f}"
-              f"{ms / bare[1]:>6.1f}{rss:>9.0f}{rss / bare[2]:>6.2f}{uss:>9.0f}")
+    for f in figures.values():
+        print(f"{f.file:<22}{f.render_s:>9.2f}{f.render_s / bare.render_s:>6.2f}{f.interaction_ms:>12.0f}"
+              f"{f.first_ms:>7.0f}{f.interaction_ms / bare.interaction_ms:>6.1f}{f.rss_mib:>9.0f}"
+              f"{f.rss_mib / bare.rss_mib:>6.2f}{f.uss_mib:>9.0f}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    report(*measure(args.runs))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ import os
 import statistics
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from harness import BARE, CHROMIUM, CHROMIUM_ARGS, READY_JS, Server, write_bare_notebook
@@ -30,7 +31,7 @@ from kit.pages import LANDING
 from kit.paths import NOTEBOOKS
 from pages import SPECS, page_specs
 
-__all__ = ["room", "main"]
+__all__ = ["RoomFigures", "room", "measure", "report", "main"]
 
 TIMEOUT_MS = 600_000
 
@@ -69,14 +70,59 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def room(root: Path, page: str, ready: str, size: int, work: Path, name: str) -> tuple:
+@dataclass(frozen=True)
+class RoomFigures:
+    page: str
+    size: int
+    ready_s: float                # server start → pools preheated
+    single_s: float               # one participant alone
+    times: tuple[float, ...]      # render of each participant who got the page
+    failures: tuple[str, ...]     # why the others did not
+
+    @property
+    def median_s(self) -> float:
+        return statistics.median(self.times) if self.times else float("nan")
+
+    @property
+    def p95_s(self) -> float:
+        return _p95(list(self.times)) if self.times else float("nan")
+
+
+def room(root: Path, page: str, ready: str, size: int, work: Path, name: str) -> RoomFigures:
     server = Server(root, work, f"{name}-{size}", pool_size=0, pools={page: size + 1})
     try:
         warm = server.wait_until_ready()
         single, times, failed = asyncio.run(_room(server, page, ready, size))
     finally:
         server.stop()
-    return warm, single, times, failed
+    return RoomFigures(page, size, warm, single, tuple(times), tuple(failed))
+
+
+def measure(sizes: list[int], page: str = LANDING.file) -> list[RoomFigures]:
+    """For each size, the bare page's room then the kit page's."""
+    spec = next(s for s in page_specs() if s.file == page)
+    work = Path(tempfile.mkdtemp(prefix="kit-bench-room-"))
+    bare_root = work / "bare"
+    bare_root.mkdir()
+    write_bare_notebook(bare_root)
+    rows = []
+    for size in sizes:
+        rows.append(room(bare_root, BARE, SPECS[BARE].ready, size, work, "bare"))
+        rows.append(room(NOTEBOOKS, page, spec.ready, size, work, page.split(".")[0]))
+    return rows
+
+
+def report(rows: list[RoomFigures]) -> None:
+    print(f"room: everyone opens the page at once; one Chromium on this machine, a context per "
+          f"participant; pool = room size + 1; load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} CPUs")
+    print("target: all rendered, p95 <= 5x the single render")
+    print(f"{'page':<18}{'size':>5}{'ready s':>8}{'single s':>9}{'ok':>5}{'median s':>9}{'x':>6}"
+          f"{'p95 s':>8}{'x':>6}")
+    for r in rows:
+        print(f"{r.page:<18}{r.size:>5}{r.ready_s:>8.0f}{r.single_s:>9.2f}{len(r.times):>5}"
+              f"{r.median_s:>9.2f}{r.median_s / r.single_s:>6.1f}{r.p95_s:>8.2f}{r.p95_s / r.single_s:>6.1f}"
+              + (f"  {len(r.failures)} failed: {r.failures[0]}" if r.failures else ""), flush=True)
 
 
 def main() -> None:
@@ -84,28 +130,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 20, 40])
     parser.add_argument("--page", default=LANDING.file, help="the page everyone opens")
     args = parser.parse_args()
-    spec = next(s for s in page_specs() if s.file == args.page)
-    work = Path(tempfile.mkdtemp(prefix="kit-bench-room-"))
-    bare_root = work / "bare"
-    bare_root.mkdir()
-    write_bare_notebook(bare_root)
-
-    print(f"room: everyone opens {args.page} at once; one Chromium, a context per participant; "
-          f"pool = room size + 1; {os.cpu_count()} CPUs")
-    print("target: all rendered, p95 <= 5x the single render")
-    print(f"{'page':<18}{'size':>5}{'ready s':>8}{'single s':>9}{'ok':>5}{'median s':>9}{'x':>6}"
-          f"{'p95 s':>8}{'x':>6}{'load':>6}")
-    for size in args.sizes:
-        for label, root, file, ready in (("bare", bare_root, BARE, SPECS[BARE].ready),
-                                         (args.page, NOTEBOOKS, args.page, spec.ready)):
-            warm, single, times, failed = room(root, file, ready, size, work, label.split(".")[0])
-            if not times:
-                print(f"{label:<18}{size:>5}{warm:>8.0f}{single:>9.2f}{0:>5}  no page rendered: {failed[0]}")
-                continue
-            median, p95 = statistics.median(times), _p95(times)
-            print(f"{label:<18}{size:>5}{warm:>8.0f}{single:>9.2f}{len(times):>5}{median:>9.2f}"
-                  f"{median / single:>6.1f}{p95:>8.2f}{p95 / single:>6.1f}{os.getloadavg()[0]:>6.1f}"
-                  + (f"  {len(failed)} failed: {failed[0]}" if failed else ""), flush=True)
+    report(measure(args.sizes, args.page))
 
 
 if __name__ == "__main__":

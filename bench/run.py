@@ -1,151 +1,84 @@
-"""Render time and kernel memory of every page, as ratios to a bare ipywidgets page.
+"""Every figure of the performance issue in one run (``make bench``).
 
-Both are served the same way (the kit's Voilà configuration, preheated pool), each
-page is opened RUNS times in a fresh headless-Chromium context, and the time from
-the request to the widgets being visible is taken. Kernel memory is the resident
-set size of the page's kernel process once the page is shown. Figures only: this
-machine is noisy, so nothing here asserts.
+1. Each page against a bare ipywidgets page served the same way: render time,
+   interaction latency, kernel memory (``bench/pages.py``).
+2. A room of 10, 20 and 40 participants opening the landing page at once
+   (``bench/room.py``).
+3. The data-scale figures: the national comparison over 1,741 municipalities
+   (``bench_assessment.py``), 10,000 actors (``bench_actors.py``) and 5,000 cases
+   (``bench_cases.py``), each run as its own process.
+4. The targets, met or not, with the ratios behind them.
 
-    python bench/run.py [--runs 3]
+Figures only: this machine is shared and noisy, so nothing here asserts. It takes
+15 to 30 minutes on the reference machine (2 cores).
+
+    python bench/run.py [--runs 5] [--sizes 10 20 40] [--skip-room] [--skip-data]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import re
-import socket
-import statistics
 import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
-import nbformat
+import pages
+import room
+from harness import BARE
+from kit.pages import LANDING
 
-from kit.pages import LANDING, available_steps
-from kit.paths import NOTEBOOKS, REPO
-from kit.serve import voila_argv, voila_environment
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-BARE = "bare.ipynb"
+BENCH = Path(__file__).resolve().parent
+DATA_SCALE = ("bench_assessment.py", "bench_actors.py", "bench_cases.py")
+RENDER_MAX, INTERACTION_MAX, RSS_MAX, ROOM_P95_MAX = 1.5, 3.0, 2.0, 5.0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
 
 
-def _write_bare_notebook(directory: Path) -> None:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["title"] = "bare"
-    nb.cells = [nbformat.v4.new_code_cell("import ipywidgets as w\nw.Button(description='ok')")]
-    nbformat.write(nb, directory / BARE)
-
-
-class Server:
-    def __init__(self, root: Path, pool_size: int, store: Path, log: Path):
-        self.port = _free_port()
-        self.log = log
-        env = voila_environment(dict(os.environ), store=str(store))
-        code = ("import sys; from pathlib import Path; from voila.app import Voila; "
-                "from kit.serve import voila_argv; "
-                f"Voila.launch_instance(argv=voila_argv({self.port}, '127.0.0.1', {pool_size}, "
-                f"Path({str(root)!r})))")
-        self.process = subprocess.Popen([sys.executable, "-c", code], env=env,
-                                        stdout=open(log, "wb"), stderr=subprocess.STDOUT)
-        self.pages = len(list(root.glob("*.ipynb")))
-
-    def wait_until_pools_filled(self, timeout: float = 600) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            filled = self.log.read_text(errors="replace").count("is filled with")
-            if filled >= self.pages:
-                return
-            time.sleep(0.5)
-        raise RuntimeError(f"kernel pools not filled; see {self.log}")
-
-    def url(self, page: str) -> str:
-        return f"http://127.0.0.1:{self.port}/voila/render/{page}"
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-
-def _kernel_rss_mib(kernel_id: str) -> float:
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            cmdline = (proc / "cmdline").read_bytes().decode(errors="replace")
-            if kernel_id in cmdline:
-                status = (proc / "status").read_text()
-                return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
-        except OSError:
-            continue
-    return float("nan")
-
-
-def _measure(browser, url: str) -> tuple[float, float]:
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(180_000)
-    start = time.perf_counter()
-    page.goto(url)
-    page.wait_for_selector("#rendered_cells", state="visible")
-    page.wait_for_selector(".jupyter-widgets", state="visible")
-    elapsed = time.perf_counter() - start
-    kernel = json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"]
-    rss = _kernel_rss_mib(kernel)
-    context.close()
-    return elapsed, rss
+def targets(figures: dict[str, pages.PageFigures], rooms: list[room.RoomFigures]) -> None:
+    """One line per target: the worst page's ratio and whether it is within it."""
+    bare = figures[BARE]
+    kit = [f for name, f in figures.items() if name != BARE]
+    checks = [
+        ("render <= 1.5x bare", RENDER_MAX, {f.file: f.render_s / bare.render_s for f in kit}),
+        ("interaction <= 3x bare", INTERACTION_MAX,
+         {f.file: f.interaction_ms / bare.interaction_ms for f in kit if f.interaction_ms == f.interaction_ms}),
+        ("kernel RSS <= 2x bare", RSS_MAX, {f.file: f.rss_mib / bare.rss_mib for f in kit}),
+    ]
+    print("\ntargets on this machine")
+    for label, limit, ratios in checks:
+        worst = max(ratios, key=ratios.get)
+        over = [name for name, ratio in ratios.items() if ratio > limit]
+        print(f"  {label:<26} worst {ratios[worst]:5.2f} ({worst}): {_verdict(not over)}"
+              + (f"; over: {', '.join(over)}" if over else ""))
+    for r in rooms:
+        if r.page == LANDING.file:
+            ok = not r.failures and r.p95_s / r.single_s <= ROOM_P95_MAX
+            print(f"  room of {r.size:<3} p95 <= 5x single  {r.p95_s / r.single_s:5.2f}, "
+                  f"{len(r.times)}/{r.size} rendered: {_verdict(ok)}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5, help="loads per page")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 20, 40], help="room sizes")
+    parser.add_argument("--skip-room", action="store_true")
+    parser.add_argument("--skip-data", action="store_true", help="leave out the data-scale benches")
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
 
-    work = Path(tempfile.mkdtemp(prefix="kit-bench-"))
-    bare_root = work / "bare"
-    bare_root.mkdir()
-    _write_bare_notebook(bare_root)
-    pages = [LANDING.file, *(p.file for p in available_steps())]
-    servers = {
-        "bare": Server(bare_root, args.runs, work / "bare.sqlite", work / "bare.log"),
-        "kit": Server(NOTEBOOKS, args.runs, work / "kit.sqlite", work / "kit.log"),
-    }
-    try:
-        for server in servers.values():
-            server.wait_until_pools_filled()
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            rows = {"bare": [_measure(browser, servers["bare"].url(BARE)) for _ in range(args.runs)]}
-            for page in pages:
-                rows[page] = [_measure(browser, servers["kit"].url(page + "?ws=bench"))
-                              for _ in range(args.runs)]
-            browser.close()
-    finally:
-        for server in servers.values():
-            server.stop()
-
-    base_time = statistics.median(t for t, _ in rows["bare"])
-    base_rss = statistics.median(r for _, r in rows["bare"])
-    print(f"render (request -> widgets visible), median of {args.runs}; kernel RSS; "
-          f"preheated pool; repo {REPO.name}")
-    print(f"{'page':<24}{'render s':>10}{'x bare':>8}{'RSS MiB':>10}{'x bare':>8}")
-    for name, samples in rows.items():
-        render = statistics.median(t for t, _ in samples)
-        rss = statistics.median(r for _, r in samples)
-        print(f"{name:<24}{render:>10.2f}{render / base_time:>8.2f}{rss:>10.0f}{rss / base_rss:>8.2f}")
+    figures, note = pages.measure(args.runs)
+    pages.report(figures, note)
+    rooms: list[room.RoomFigures] = []
+    if not args.skip_room:
+        print()
+        rooms = room.measure(args.sizes, LANDING.file)
+        room.report(rooms)
+    if not args.skip_data:
+        for script in DATA_SCALE:
+            print(f"\n== {script}", flush=True)
+            subprocess.run([sys.executable, str(BENCH / script)], check=False)
+    targets(figures, rooms)
 
 
 if __name__ == "__main__":

@@ -49,7 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--store", help="作業内容を保存するデータベース (既定は利用者のデータフォルダ。"
                                        "環境変数 KIT_STORE でも指定できます)")
     serve.add_argument("--pool-size", type=int,
-                       help="ページごとに事前に起動しておくカーネルの数 (研修会場では参加者数の目安に)")
+                       help="ページごとに事前に起動しておくカーネルの数 (目安はチーム数の3分の1。"
+                            "1つ0.1〜0.2GB、ページは6つ: docs/performance.md)")
     serve.add_argument("--facilitator-passphrase", metavar="合言葉",
                        help="ファシリテーター用ダッシュボード (09_facilitator.ipynb) を開く合言葉 "
                             "(環境変数 KIT_FACILITATOR_PASSPHRASE でも指定できます)")

@@ -65,6 +65,12 @@ def _table(df: pd.DataFrame, formats: dict[str, str] | None = None, css: str = "
     return shown.to_html(index=False, escape=True, na_rep="—", border=0, classes=f"kit-table {css}".strip())
 
 
+def _descendants(widget: widgets.Widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _descendants(child)
+
+
 def _nearest_year(years, today: int) -> int:
     """The latest year not after ``today``, else the first (population of 'now')."""
     past = [y for y in years if y <= today]
@@ -263,10 +269,18 @@ class AssessmentScreen:
         The charts go to the shared cache, so only a server's first kernel draws
         them; the others read them and load the chart engine only when a visitor's
         choice needs a new chart. The national boundaries are decoded here, as
-        every visitor comparing a municipality needs them."""
+        every visitor comparing a municipality needs them. The hidden tabs are then
+        emptied: their images (some 450 KB) would otherwise travel to the browser
+        with the page, and a tab is redrawn from the cache when it is opened."""
         maps.warm_up()
         for tab in reversed(range(len(TAB_TITLES))):
             self._tabs.selected_index = tab
+        for tab, pane in enumerate(self._tabs.children):
+            if tab != self._tabs.selected_index:
+                self._drawn.pop(tab, None)
+                for view in _descendants(pane):
+                    if isinstance(view, charts.ChartView) or view is self._national:
+                        view.value = ""
 
     def _repr_mimebundle_(self, **kwargs):
         return self.view._repr_mimebundle_(**kwargs)

@@ -1,0 +1,53 @@
+"""A page's kernel holds only what its visitors need: in a room of 40 every MiB a
+kernel carries counts forty times, plus once more for each preheated kernel
+waiting in a pool (figures: ``bench/pages.py``). Each page is built as its
+preheated kernel builds it, in a fresh process, and the libraries it loaded are
+read from ``sys.modules``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("altair", "vl_convert", "openpyxl")
+PROBE = """
+import json, sys
+{build}
+def loaded(name):  # kit leaves a stand-in for a deferred module until it is used
+    return name in sys.modules and type(sys.modules[name]).__name__ != "_Deferred"
+print(json.dumps({{name: loaded(name) for name in {names!r}}}))
+"""
+
+
+@pytest.fixture
+def env(tmp_path):
+    return dict(os.environ, KIT_STORE=str(tmp_path / "store.sqlite"),
+                KIT_CHART_CACHE=str(tmp_path / "charts"))
+
+
+def loaded(build: str, env: dict[str, str]) -> dict[str, bool]:
+    result = subprocess.run([sys.executable, "-c", PROBE.format(build=build, names=HEAVY)],
+                            env=env, capture_output=True, text=True, check=True, timeout=300)
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+@pytest.mark.parametrize("build", [
+    "from kit.ui.start import StartScreen; StartScreen()",
+    "from kit.ui.actors import ActorsScreen; ActorsScreen()",
+])
+def test_pages_without_charts_on_show_load_no_chart_or_excel_library(build, env):
+    assert loaded(build, env) == dict.fromkeys(HEAVY, False)
+
+
+def test_assessment_kernels_show_the_prewarmed_charts_without_the_chart_engine(env, tmp_path):
+    subprocess.run([sys.executable, "-m", "kit.prewarm"], env=env, check=True, timeout=600,
+                   capture_output=True)
+    assert any((tmp_path / "charts").iterdir())
+
+    found = loaded("from kit.ui.assessment import AssessmentScreen; AssessmentScreen()", env)
+
+    assert found["altair"] is False and found["vl_convert"] is False
