@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
                                        "環境変数 KIT_STORE でも指定できます)")
     serve.add_argument("--pool-size", type=int,
                        help="ページごとに事前に起動しておくカーネルの数 (目安はチーム数の3分の1。"
-                            "1つ0.1〜0.2GB、ページは6つ: docs/performance.md)")
+                            "1つ0.1〜0.3GB、ページは6つ)")
     serve.add_argument("--facilitator-passphrase", metavar="合言葉",
                        help="ファシリテーター用ダッシュボード (09_facilitator.ipynb) を開く合言葉 "
                             "(環境変数 KIT_FACILITATOR_PASSPHRASE でも指定できます)")
