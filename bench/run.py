@@ -52,11 +52,20 @@ def targets(figures: dict[str, pages.PageFigures], rooms: list[room.RoomFigures]
         over = [name for name, ratio in ratios.items() if ratio > limit]
         print(f"  {label:<26} worst {ratios[worst]:5.2f} ({worst}): {_verdict(not over)}"
               + (f"; over: {', '.join(over)}" if over else ""))
-    for r in rooms:
-        if r.page == LANDING.file:
-            ok = not r.failures and r.p95_s / r.single_s <= ROOM_P95_MAX
-            print(f"  room of {r.size:<3} p95 <= 5x single  {r.p95_s / r.single_s:5.2f}, "
-                  f"{len(r.times)}/{r.size} rendered: {_verdict(ok)}")
+    kit_rooms = {(r.mode, r.size): r for r in rooms if r.page == LANDING.file}
+    for (mode, size), r in kit_rooms.items():
+        ok = not r.failures and r.p95_s / r.single_s <= ROOM_P95_MAX
+        print(f"  room of {size:<3}({mode:<7}) p95 <= 5x single  {r.p95_s / r.single_s:6.2f}, "
+              f"{len(r.times)}/{size} rendered: {_verdict(ok)}")
+    # A real room renders on its own laptops: the server's share under the crowd
+    # (server p95) plus the browser's own share of one render (browser single
+    # minus server single), against the browser single render. An estimate.
+    for size in sorted({size for _mode, size in kit_rooms}):
+        served, alone = kit_rooms.get(("server", size)), kit_rooms.get(("browser", size))
+        if served and alone and not served.failures:
+            ratio = (served.p95_s + alone.single_s - served.single_s) / alone.single_s
+            print(f"  room of {size:<3}(own PCs, estimated) p95 <= 5x single  {ratio:6.2f}: "
+                  f"{_verdict(ratio <= ROOM_P95_MAX)}")
 
 
 def main() -> None:
@@ -73,7 +82,6 @@ def main() -> None:
     if not args.skip_room:
         print()
         rooms = room.measure(args.sizes, LANDING.file)
-        room.report(rooms)
     if not args.skip_data:
         for script in DATA_SCALE:
             print(f"\n== {script}", flush=True)

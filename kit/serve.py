@@ -12,6 +12,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import webbrowser
@@ -21,10 +22,14 @@ from kit.pages import FACILITATOR
 from kit.paths import JUPYTER_DIR, NOTEBOOKS
 from kit.workshop import PASSPHRASE_ENV, facilitator_passphrase
 
-__all__ = ["LANDING_PAGE", "PASSPHRASE_MIN", "voila_argv", "voila_environment", "page_url", "serve"]
+__all__ = ["LANDING_PAGE", "PASSPHRASE_MIN", "kernel_transport", "voila_argv", "voila_environment", "page_url", "serve"]
 
 LANDING_PAGE = "00_start.ipynb"
 PASSPHRASE_MIN = 8  # shorter passphrases are accepted with a warning
+# A Unix socket path holds at most 107 bytes on Linux; Voilà puts a kernel's
+# sockets at <temp>/voila_XXXXXXXX/kernel-<uuid>-ipc-N.
+_SOCKET_PATH_MAX = 107
+_KERNEL_SOCKET_NAME = len("/voila_XXXXXXXX/kernel-00000000-0000-0000-0000-000000000000-ipc-5")
 
 
 def voila_environment(base: dict[str, str], store: str | None = None,
@@ -49,11 +54,25 @@ def voila_environment(base: dict[str, str], store: str | None = None,
     return env
 
 
+def kernel_transport(platform: str = sys.platform, temp: str | None = None) -> str:
+    """How Voilà talks to its kernels: Unix sockets where they work, else TCP.
+
+    Over TCP each kernel picks five free ports and then binds them; when a pool
+    starts many kernels at once two can pick the same port, one kernel dies, and
+    Voilà still hands it to a visitor whose page then never loads. Unix sockets
+    have no such race, but only Linux is used here with them (macOS allows
+    shorter paths than its temporary folder leaves room for; Windows support
+    varies), and only when the path fits."""
+    temp = tempfile.gettempdir() if temp is None else temp
+    fits = len(temp.encode()) + _KERNEL_SOCKET_NAME <= _SOCKET_PATH_MAX
+    return "ipc" if platform.startswith("linux") and fits else "tcp"
+
+
 def voila_argv(port: int, host: str, pool_size: int | None = None,
                root: Path = NOTEBOOKS) -> list[str]:
     """Command-line arguments for Voilà; everything else comes from voila.json."""
     argv = [str(root), f"--port={port}", f"--Voila.ip={host}", "--no-browser",
-            "--Voila.port_retries=0"]
+            "--Voila.port_retries=0", f"--KernelManager.transport={kernel_transport()}"]
     if pool_size is not None:
         argv.append(f"--VoilaConfiguration.default_pool_size={pool_size}")
     return argv

@@ -36,6 +36,7 @@ __all__ = [
     "RESOURCE_TYPES",
     "RISK_FLAGS",
     "SEXES",
+    "VALUE_SYNONYMS",
     "STORY_PARTS",
     "THREE_WAY_GAINS",
     "TSUDOREBA_APPROACHES",
@@ -144,6 +145,11 @@ URGENCIES: tuple[str, ...] = ("高", "中", "低")
 
 # 性別 in population and survey files; 計 only in population totals.
 SEXES: tuple[str, ...] = ("男", "女", "計")
+
+# Other spellings of a term that official tables and survey exports use, read as
+# the term wherever the term itself is allowed (e-Stat writes 男性 and 総数).
+# Numeric codes (1 = 男, 2 = 女) are not read: files disagree on them.
+VALUE_SYNONYMS: dict[str, str] = {"男性": "男", "女性": "女", "総数": "計", "合計": "計", "男女計": "計"}
 
 # 区分 of population rows.
 POPULATION_KINDS: tuple[str, ...] = ("実績", "推計")

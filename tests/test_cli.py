@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+from kit.serve import kernel_transport
+
 
 def run(*args):
     return subprocess.run([sys.executable, "-m", "kit", *args], capture_output=True, text=True)
@@ -27,3 +29,11 @@ def test_serve_options_are_documented():
     assert result.returncode == 0
     for option in ("--port", "--host", "--no-browser", "--store", "--pool-size"):
         assert option in result.stdout
+
+
+def test_kernels_use_unix_sockets_only_where_their_path_fits():
+    assert kernel_transport("linux", "/tmp") == "ipc"
+    # A temporary folder so deep that the socket path would pass 107 bytes.
+    assert kernel_transport("linux", "/home/" + "x" * 40) == "tcp"
+    assert kernel_transport("darwin", "/tmp") == "tcp"
+    assert kernel_transport("win32", "C:\\Temp") == "tcp"

@@ -13,7 +13,7 @@ from pptx import Presentation
 from kit import datasets
 from kit.issues import save_issues
 from kit.paths import NOTEBOOKS
-from kit.pitch import (REVIEWS_KEY, RUBRIC, Figure, Partner, Pitch, check, load_pitch, masked,
+from kit.pitch import (REVIEWS_KEY, RUBRIC, Figure, Pitch, check, load_pitch, masked,
                        partner_from_actor, partner_options, rank_cases, review_summary, save_field,
                        story_from_case, submit_review, suggested_figures)
 from kit.store import Workspace, open_store

@@ -33,8 +33,8 @@ def html_of(view) -> str:
 
 def test_without_workspace_the_page_asks_for_one_and_builds_the_link(store):
     screen = StartScreen(store)
-    view = screen.open(None)
-    assert "まだワークスペースを選んでいません" in html_of(view)
+    screen.open(None)
+    assert "まだワークスペースを選んでいません" in html_of(screen.view)
     screen._name.value = "3班"
     assert f'href="00_start.ipynb?ws={quote("3班")}"' in screen._go.value
     screen._name.value = "a/b"
@@ -42,8 +42,7 @@ def test_without_workspace_the_page_asks_for_one_and_builds_the_link(store):
 
 
 def test_a_bad_name_in_the_url_is_explained_and_nothing_is_saved(store):
-    view = StartScreen(store).open("x" * 200)
-    assert "kit-error" in html_of(view)
+    assert "kit-error" in html_of(StartScreen(store).open("x" * 200).view)
     assert store.workspaces() == []
 
 

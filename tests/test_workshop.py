@@ -92,7 +92,7 @@ def test_self_study_names_work_as_before_and_cannot_reach_a_workshop(store):
 
 def test_links_carry_the_access_and_bring_the_team_back(store, workshop):
     a = wk.join(store, workshop.code, "A班")
-    view = StartScreen(store).open(a.access)
+    view = StartScreen(store).open(a.access).view
     hrefs = [part.split('"')[0] for part in html_of(view).split('href="')[1:]]
     step_links = [h for h in hrefs if h.startswith(("01_", "02_", "03_", "04_"))]
     assert step_links and all(

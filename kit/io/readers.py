@@ -166,6 +166,7 @@ def _term_key(text: str) -> str:
 
 def _term_parser(column: ColumnSpec) -> Callable[[str], str | None]:
     terms = {_term_key(term): term for term in column.vocab}
+    terms |= {_term_key(alias): term for alias, term in vocab.VALUE_SYNONYMS.items() if term in column.vocab}
 
     def match(value: str) -> str | None:
         text = re.sub(r"\s", "", nz.normalize_text(value))

@@ -27,8 +27,7 @@ from kit.io.normalize import normalize_text
 from kit.issues import RegionalIssue, load_issues
 from kit.paths import SAMPLE_TOWN
 from kit.precedents import closest_for_matches, load_precedents, search
-from kit.store import open_store
-from kit.ui.common import download_link, message, page_style, resolve_workspace, workshop_clock
+from kit.ui.common import Screen, download_link, message
 from kit.ui.upload import UploadBox
 
 __all__ = ["PAGE_SIZE", "ActorsModel", "ActorsScreen", "actor_table_html", "counts_html", "grid_html",
@@ -51,11 +50,8 @@ _FULL = widgets.Layout(width="100%")
 _SIDE = {"left": "上の値", "right": "下の値", "both": "両方"}
 # Lumino caps tab labels at 144px; the page's six labels are a little longer.
 _PAGE_STYLE = ("<style>.kit-actors .lm-TabBar-tab, .kit-actors .p-TabBar-tab"
-               "{max-width:none !important;flex:0 0 auto !important;padding:0 1em}</style>")
-_TABLE_STYLE = ('<style>.kit-table{border-collapse:collapse;font-size:13px}'
-                '.kit-table th,.kit-table td{border:1px solid #ccc;padding:3px 6px;vertical-align:top;text-align:left}'
-                '.kit-table th{background:#f2f4f7}.kit-gap td{background:#fdecec}'
-                '.kit-partial td{background:#fff6e0}</style>')
+               "{max-width:none !important;flex:0 0 auto !important;padding:0 1em}"
+               ".kit-gap td{background:#fdecec}.kit-partial td{background:#fff6e0}</style>")
 
 
 def _esc(value: object) -> str:
@@ -80,7 +76,7 @@ def actor_table_html(page: pd.DataFrame, area_names: dict[str, str], first: int,
         for _, r in page.iterrows())
     head = "".join(f"<th>{h}</th>" for h in ("主体ID", "名称", "主体種別", "カテゴリ", "対応できる生活課題",
                                               "活動地区", "連携状況"))
-    return (f'{_TABLE_STYLE}<p class="kit-count">{first + 1}～{first + len(page)}件目 / {total:,}件</p>'
+    return (f'<p class="kit-count">{first + 1}～{first + len(page)}件目 / {total:,}件</p>'
             f'<table class="kit-table kit-actor-table"><tr>{head}</tr>{rows}</table>')
 
 
@@ -89,7 +85,7 @@ def counts_html(counts: pd.DataFrame) -> str:
     rows = "".join(f"<tr><th>{html.escape(str(index))}</th>"
                    + "".join(f"<td style='text-align:right'>{value}</td>" for value in row) + "</tr>"
                    for index, row in zip(counts.index, counts.to_numpy()))
-    return (f'{_TABLE_STYLE}<table class="kit-table kit-counts"><tr><th>カテゴリ</th>{head}</tr>{rows}</table>'
+    return (f'<table class="kit-table kit-counts"><tr><th>カテゴリ</th>{head}</tr>{rows}</table>'
             "<p><small>2つのカテゴリに当てはまる主体は両方に、全域で活動する主体はすべての地区に数えています。"
             "「計」は各主体を1回だけ数えた数です。</small></p>")
 
@@ -107,7 +103,7 @@ def grid_html(grid: pd.DataFrame) -> str:
             tds.append(f"<td><small style='color:#555'>{note}</small><br>"
                        f"<b>{len(placed)}</b>件: {'、'.join(names) or '—'}{more}</td>")
         rows.append(f"<tr><th>{html.escape(approach)}</th>{''.join(tds)}</tr>")
-    return (f'{_TABLE_STYLE}<table class="kit-table kit-tsudoreba"><tr><th>取組区分 ＼ 状態像</th>{head}</tr>'
+    return (f'<table class="kit-table kit-tsudoreba"><tr><th>取組区分 ＼ 状態像</th>{head}</tr>'
             f'{"".join(rows)}</table><p><small>＊は登録画面で取組区分か状態像が未入力のため推定した位置です'
             "（取組区分はカテゴリと生活課題から、状態像はサービスの種類から）。対話で確かめて、登録画面で直してください。</small></p>")
 
@@ -131,7 +127,7 @@ def issue_summary_html(issues: Sequence[RegionalIssue], matches: pd.DataFrame, g
                     f"<td style='text-align:right'>{int(counts.get(issue.id, 0))}</td>"
                     f"<td><b>{html.escape(status)}</b>{html.escape(detail)}</td></tr>")
     head = "".join(f"<th>{h}</th>" for h in ("課題ID", "地域課題", "生活課題", "地区", "候補", "状態"))
-    return f'{_TABLE_STYLE}<table class="kit-table kit-issue-summary"><tr>{head}</tr>{"".join(rows)}</table>'
+    return f'<table class="kit-table kit-issue-summary"><tr>{head}</tr>{"".join(rows)}</table>'
 
 
 def precedent_html(precedent: pd.Series, reason: str = "") -> str:
@@ -162,7 +158,7 @@ def candidates_html(found: pd.DataFrame, precedents: dict[tuple[str, str], pd.Da
     more = (f"<p>ほか{len(found) - CANDIDATES_SHOWN}件の候補があります（書き出すと全件を確認できます）。</p>"
             if len(found) > CANDIDATES_SHOWN else "")
     head = "".join(f"<th>{h}</th>" for h in ("順位", "候補", "理由", "参考になる事例"))
-    return f'{_TABLE_STYLE}<table class="kit-table kit-candidates"><tr>{head}</tr>{"".join(rows)}</table>{more}'
+    return f'<table class="kit-table kit-candidates"><tr>{head}</tr>{"".join(rows)}</table>{more}'
 
 
 def _area_points_chart(actors: pd.DataFrame, geojson: dict | None) -> alt.LayerChart | alt.Chart:
@@ -334,20 +330,14 @@ def _section(title: str, *children: widgets.Widget, note: str = "") -> widgets.V
 
 # ------------------------------------------------------------------ screen
 
-class ActorsScreen:
-    """Built before the request (preheat); :meth:`open` binds it to a workspace.
-
-    The page is :attr:`view`, and the screen displays as it (a widget cannot be
-    the screen: ``Widget.open`` opens its comm and runs on construction)."""
+class ActorsScreen(Screen):
+    """The actors page; built before the request, bound to a workspace by ``open``."""
 
     def __init__(self, store=None, today: Callable[[], date] = date.today):
-        self.view = widgets.VBox()
-        self._store = store if store is not None else open_store()
+        super().__init__(store, css_class="kit-actors", css=_PAGE_STYLE)
         self._today = today
         self.model: ActorsModel | None = None
         self.precedents = load_precedents()
-        self._banner = widgets.HTML()
-        self._style = widgets.VBox([page_style(), widgets.HTML(_PAGE_STYLE)])
         self._build_registry()
         self._build_form()
         self._build_import()
@@ -361,18 +351,9 @@ class ActorsScreen:
                     "6 書き出し"))
         self._views_stale = True
         self._tabs.observe(self._on_tab, "selected_index")
-        self.view.add_class("kit-actors")
-        self.view.children = [self._style, self._banner]
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.view._repr_mimebundle_(**kwargs)
 
     # -- phase 2 -------------------------------------------------------------------
-    def open(self, requested: str | None) -> "ActorsScreen":
-        workspace, banner = resolve_workspace(self._store, requested)
-        self._banner.value = banner
-        if workspace is None:
-            return self
+    def _bind(self, workspace) -> list[widgets.Widget]:
         self.model = ActorsModel(workspace, datasets.for_workspace(workspace, "actors"),
                                  datasets.for_workspace(workspace, "areas"), load_issues(workspace))
         self._own_areas = datasets.is_uploaded(workspace, "areas")
@@ -385,8 +366,7 @@ class ActorsScreen:
         self._issue_pick.options = [(f"{i.id} {i.statement}", i.id) for i in self.model.issues]
         self._restore_draft()
         self._refresh()
-        self.view.children = [self._style, self._banner, workshop_clock(workspace), self._tabs]
-        return self
+        return [self._tabs]
 
     def _refresh(self) -> None:
         self._page = 0
@@ -690,7 +670,7 @@ class ActorsScreen:
         left, right = self.model.record(keep_id), self.model.record(drop_id)
         differing = [c for c in act.differing_fields(left, right) if c in act.COLUMNS and c != "更新日"]
         self._pair_choices = {}
-        rows = [widgets.HTML(f"{_TABLE_STYLE}<table class='kit-table'><tr><th>項目</th>"
+        rows = [widgets.HTML(f"<table class='kit-table'><tr><th>項目</th>"
                              f"<th>上: {_esc(keep_id)}（残す主体ID）</th><th>下: {_esc(drop_id)}</th></tr>"
                              + "".join(f"<tr><td>{html.escape(c)}</td><td>{_cell(left[c])}</td>"
                                        f"<td>{_cell(right[c])}</td></tr>" for c in differing)

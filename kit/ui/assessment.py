@@ -27,9 +27,9 @@ from kit import chart_cache, charts, datasets, maps, reference, risk_rules, voca
 from kit.export import export_filename, to_xlsx
 from kit.masking import mask_table
 from kit.paths import SAMPLE_TOWN
-from kit.store import StoreError, open_store
+from kit.store import StoreError
 from kit.ui.checklist import ChecklistPanel
-from kit.ui.common import autosaved_text, download_link, message, page_style, resolve_workspace, workshop_clock
+from kit.ui.common import Screen, autosaved_text, download_link, message
 from kit.ui.upload import UploadBox
 
 __all__ = ["MEMO_PROMPTS", "SETTINGS_KEY", "DATA_KINDS", "AssessmentModel", "AssessmentScreen", "memo_key"]
@@ -75,6 +75,13 @@ def _nearest_year(years, today: int) -> int:
     """The latest year not after ``today``, else the first (population of 'now')."""
     past = [y for y in years if y <= today]
     return max(past) if past else min(years)
+
+
+# Figures read down a column: numbers align right, the row's label stays left.
+_PAGE_STYLE = ("<style>.kit-assessment .kit-table td{text-align:right}"
+               ".kit-assessment .kit-table td:first-child{text-align:left}"
+               ".kit-rule-badge{background:#fff6e0;color:#5a3b00;border-radius:4px;padding:1px 6px}"
+               "</style>")
 
 
 class AssessmentModel(traitlets.HasTraits):
@@ -244,16 +251,16 @@ class AssessmentModel(traitlets.HasTraits):
         return values[values["地区コード"] != vocab.WHOLE_TOWN][["地区コード", "地区名", "値"]]
 
 
-class AssessmentScreen:
-    """Built before the request (preheat); :meth:`open` binds it to a workspace.
-    The page is :attr:`view` (the screen is not a widget: ``Widget.open`` is taken)."""
+class AssessmentScreen(Screen):
+    """The assessment page; built (and its charts drawn) before the request, bound
+    to a workspace by ``open``."""
 
     def __init__(self, store=None, warm: bool = True):
-        self._store = store if store is not None else open_store()
-        self.workspace = None
+        super().__init__(store, css_class="kit-assessment", css=_PAGE_STYLE)
         self.model = AssessmentModel()
         self._drawn: dict[int, tuple] = {}     # tab → the choices it was drawn for
         self._memos: dict[str, list[tuple[widgets.Textarea, widgets.HTML]]] = {}
+        self._memo_pages: dict[tuple[str, str], widgets.VBox] = {}
         self._filling = False
         self._geojson = json.loads((SAMPLE_TOWN / "areas.geojson").read_text(encoding="utf-8"))
         self._build()
@@ -282,14 +289,10 @@ class AssessmentScreen:
                     if isinstance(view, charts.ChartView) or view is self._national:
                         view.value = ""
 
-    def _repr_mimebundle_(self, **kwargs):
-        return self.view._repr_mimebundle_(**kwargs)
-
     # ------------------------------------------------------------ building
 
     def _build(self) -> None:
         style = {"description_width": "9em"}
-        self._banner = widgets.HTML()
         self._status = widgets.HTML()
         self._area = widgets.Dropdown(description="地区（圏域）", style=style)
         self._rule = widgets.Dropdown(description="リスクの判定方法", style=style,
@@ -306,16 +309,6 @@ class AssessmentScreen:
                                            self._build_checklist(), self._build_data()],
                                  titles=TAB_TITLES)
         self._tabs.observe(lambda _: self.render(), "selected_index")
-        self.view = widgets.VBox([page_style(), self._style(), self._banner, self._status, self._bar, self._tabs])
-        self.view.add_class("kit-assessment")
-
-    @staticmethod
-    def _style() -> widgets.HTML:
-        return widgets.HTML("<style>.kit-table{border-collapse:collapse;font-size:13px;margin:0.3em 0}"
-                            ".kit-table th,.kit-table td{border:1px solid #d0d7de;padding:2px 6px;text-align:right}"
-                            ".kit-table th{background:#f0f4f8}.kit-table td:first-child{text-align:left}"
-                            ".kit-rule-badge{background:#fff6e0;color:#5a3b00;border-radius:4px;padding:1px 6px}"
-                            "</style>")
 
     def _chart(self) -> charts.ChartView:
         view = charts.ChartView()
@@ -405,7 +398,6 @@ class AssessmentScreen:
         return widgets.VBox([self._indicator, widgets.HBox([self._area_map, self._map_table], layout=_ROW)])
 
     def _build_memo(self) -> widgets.Widget:
-        self._memo_heading = widgets.HTML()
         self._memo_box = widgets.VBox()
         self._memo_all = widgets.HTML()
         self._xlsx_button = widgets.Button(description="表とメモをExcelに書き出す", icon="download",
@@ -421,7 +413,7 @@ class AssessmentScreen:
         return widgets.VBox([
             widgets.HTML("<p>上で選んだ地区について、データから気づいたことを書き留めます。"
                          "入力するそばから保存されます。</p>"),
-            self._memo_heading, self._memo_box,
+            self._memo_box,
             widgets.HTML("<h4>書き出す</h4><p>Excelには、表と、全地区の気づきメモが入ります"
                          "（メモの中の氏名・電話番号などは伏せ字にします）。</p>"),
             self._xlsx_button, self._xlsx_link,
@@ -443,15 +435,7 @@ class AssessmentScreen:
 
     # ------------------------------------------------------------ phase 2
 
-    def open(self, requested: str | None) -> "AssessmentScreen":
-        workspace, banner = resolve_workspace(self._store, requested)
-        self._banner.value = banner
-        if workspace is None:
-            self.view.children = [page_style(), self._banner]
-            return self
-        self.workspace = workspace
-        at = self.view.children.index(self._banner) + 1  # the workshop's countdown goes under the banner
-        self.view.children = (*self.view.children[:at], workshop_clock(workspace), *self.view.children[at:])
+    def _bind(self, workspace) -> list[widgets.Widget]:
         own = {kind for kind in DATA_KINDS if datasets.is_uploaded(workspace, kind)}
         if own:
             self.model.use({kind: datasets.for_workspace(workspace, kind) for kind in DATA_KINDS}, own)
@@ -461,7 +445,7 @@ class AssessmentScreen:
         self._fill_choices()
         self._show_memos()
         self.render()
-        return self
+        return [self._status, self._bar, self._tabs]
 
     def _restore(self, saved: dict) -> None:
         """Saved choices that still make sense for the data in use."""
@@ -761,11 +745,14 @@ class AssessmentScreen:
             return
         area = self.model.area
         name = self.model.area_names()[area]
-        self._memo_heading.value = f"<h4>気づきメモ: {html.escape(name)}</h4>"
-        rows = []
-        for (_key, heading, _placeholder), (text, status) in zip(MEMO_PROMPTS, self._memo_widgets(area)):
-            rows += [widgets.HTML(f"<b>{html.escape(heading)}</b>"), text, status]
-        self._memo_box.children = rows
+        if (area, name) not in self._memo_pages:
+            # The heading travels with the area's text boxes in one widget, so the page
+            # never shows one area's name above another area's memo.
+            rows = [widgets.HTML(f"<h4>気づきメモ: {html.escape(name)}</h4>")]
+            for (_key, heading, _placeholder), (text, status) in zip(MEMO_PROMPTS, self._memo_widgets(area)):
+                rows += [widgets.HTML(f"<b>{html.escape(heading)}</b>"), text, status]
+            self._memo_pages[area, name] = widgets.VBox(rows)
+        self._memo_box.children = [self._memo_pages[area, name]]
 
     def memo_table(self) -> pd.DataFrame:
         rows = []

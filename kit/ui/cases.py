@@ -22,10 +22,9 @@ from kit import datasets, vocab
 from kit.issues import SCOPES, STORE_KEY, RegionalIssue, sample_issues, save_issues
 from kit.masking import mask_table, mask_text, summary
 from kit.paths import SAMPLE_TOWN
-from kit.store import open_store
 from kit.tagging import Suggestion, case_text, suggest, tags_of
 from kit.tokens import warm_up
-from kit.ui.common import message, page_style, resolve_workspace, workshop_clock
+from kit.ui.common import Screen, message
 from kit.ui.upload import UploadBox
 
 __all__ = ["CasesModel", "CasesScreen", "case_card_html", "case_cards_html", "tags_by_area_html", "urgency_html",
@@ -36,14 +35,12 @@ _NEW = ""
 _LABEL_CHARS = 30          # characters of 困りごと in a card's label
 _SHOWN_MASKS = 30          # masked items listed after an import
 _FULL = widgets.Layout(width="100%")
-_STYLE = ('<style>.kit-table{border-collapse:collapse;font-size:13px}'
-          '.kit-table th,.kit-table td{border:1px solid #ccc;padding:3px 6px;vertical-align:top;text-align:left}'
-          '.kit-table th{background:#f2f4f7}.kit-card-list{display:grid;grid-template-columns:repeat(auto-fill,'
-          'minmax(26em,1fr));gap:8px}.kit-card{border:1px solid #ccd;border-radius:6px;padding:6px 10px;'
-          'background:#fff;line-height:1.5}.kit-chip{display:inline-block;background:#e8f1fb;color:#1f5f99;'
-          'border-radius:10px;padding:0 8px;margin:1px 2px;font-size:12px}.kit-urgent-高{color:#a12622;'
-          'font-weight:bold}.kit-res{color:#555;font-size:12px}.kit-scope-特異的{color:#8a5a00}'
-          '.kit-scope-普遍的{color:#1d6b35}</style>')
+_PAGE_STYLE = ('<style>.kit-card-list{display:grid;grid-template-columns:repeat(auto-fill,'
+               'minmax(26em,1fr));gap:8px}.kit-card{border:1px solid #ccd;border-radius:6px;padding:6px 10px;'
+               'background:#fff;line-height:1.5}.kit-chip{display:inline-block;background:#e8f1fb;color:#1f5f99;'
+               'border-radius:10px;padding:0 8px;margin:1px 2px;font-size:12px}.kit-urgent-高{color:#a12622;'
+               'font-weight:bold}.kit-res{color:#555;font-size:12px}.kit-scope-特異的{color:#8a5a00}'
+               '.kit-scope-普遍的{color:#1d6b35}</style>')
 _URGENCY_COLOURS = {"高": "#f6c5c3", "中": "#fde7b0", "低": "#dfeede", "未記入": "#eeeeee"}
 
 
@@ -82,7 +79,7 @@ def case_cards_html(cases: pd.DataFrame, tags: dict[str, tuple[str, ...]], area_
         return message("info", "この条件の事例はありません。")
     cards = "".join(case_card_html(row, tags.get(row["事例ID"], ()), area_names)
                     for row in cases.to_dict("records"))
-    return _STYLE + f'<p>{len(cases)}件</p><div class="kit-card-list">{cards}</div>'
+    return f'<p>{len(cases)}件</p><div class="kit-card-list">{cards}</div>'
 
 
 def tags_by_area_html(table: pd.DataFrame) -> str:
@@ -101,7 +98,7 @@ def tags_by_area_html(table: pd.DataFrame) -> str:
         + f'<td class="kit-scope-{row["範囲"]}"><b>{html.escape(row["範囲"])}</b></td></tr>'
         for row in table.to_dict("records"))
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.columns)
-    return (_STYLE + f'<table class="kit-table kit-tags-by-area"><tr>{head}</tr>{rows}</table>'
+    return (f'<table class="kit-table kit-tags-by-area"><tr>{head}</tr>{rows}</table>'
             "<p><small>数字は事例の数です。<b>特異的</b>＝この人だけの課題（1件）、<b>普遍的</b>＝ほかの人にも"
             "くり返し現れる課題（2件以上）。普遍的な課題が地区にかたよっていれば地区の課題、"
             "多くの地区にあれば市全体の課題の候補です。</small></p>")
@@ -120,7 +117,7 @@ def urgency_html(cells: pd.DataFrame, matrix: pd.DataFrame) -> str:
             f'{"<br><small>" + html.escape(detail.get((urgency, area), "")) + "</small>" if n else ""}</td>'
             for area, n in counts.items())
         rows.append(f"<tr><th>{html.escape(urgency)}</th>{tds}</tr>")
-    return (_STYLE + f'<table class="kit-table kit-urgency"><tr><th>緊急度 ＼ 地区</th>{head}</tr>{"".join(rows)}'
+    return (f'<table class="kit-table kit-urgency"><tr><th>緊急度 ＼ 地区</th>{head}</tr>{"".join(rows)}'
             "</table><p><small>数字は事例の数、小さな字はその事例に多い生活課題（数字は件数）です。"
             "緊急度の高い事例が集まる地区と課題から、話し合いの順番を決めます。</small></p>")
 
@@ -131,8 +128,8 @@ def masked_items_html(items: Iterable[tuple[str, object]]) -> str:
                    f"<td>{html.escape(m.original)}</td></tr>" for column, m in items)
     if not rows:
         return message("ok", "個人情報は見つかりませんでした。このまま保存できます。")
-    return (_STYLE + message("warning", "次の個人情報を伏せてから保存します（元の文字は保存されません）。"
-                                        "もれがあれば、本文を直してからもう一度確かめてください。")
+    return (message("warning", "次の個人情報を伏せてから保存します（元の文字は保存されません）。"
+                               "もれがあれば、本文を直してからもう一度確かめてください。")
             + f'<table class="kit-table kit-masked"><tr><th>列</th><th>種類</th><th>元の文字列</th></tr>{rows}</table>')
 
 
@@ -303,16 +300,13 @@ def _heading(text: str, note: str = "") -> widgets.HTML:
     return widgets.HTML(f"<h4 style='margin:0.8em 0 0.2em'>{html.escape(text)}</h4>{extra}")
 
 
-class CasesScreen:
-    """Built before the request (preheat); :meth:`open` binds it to a workspace."""
+class CasesScreen(Screen):
+    """The cases page; built before the request, bound to a workspace by ``open``."""
 
     def __init__(self, store=None):
-        self.view = widgets.VBox()
-        self._store = store if store is not None else open_store()
+        super().__init__(store, css_class="kit-cases", css=_PAGE_STYLE)
         self.model: CasesModel | None = None
         warm_up()
-        self._banner = widgets.HTML()
-        self._style = page_style()
         self._quiet = False      # True while the screen fills controls (no saving)
         self._build_cards()
         self._build_form()
@@ -326,24 +320,14 @@ class CasesScreen:
             [self._cards_tab, self._tag_tab, self._stack_tab, self._group_tab, self._statement_tab,
              self._exercise_tab],
             titles=("1 事例カード", "2 タグ付け", "3 積み上げ", "4 グループ化", "5 地域課題の文章", "6 答え合わせ"))
-        self.view.add_class("kit-cases")
-        self.view.children = [self._style, self._banner]
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.view._repr_mimebundle_(**kwargs)
 
     # -- phase 2 -------------------------------------------------------------------
-    def open(self, requested: str | None) -> "CasesScreen":
-        workspace, banner = resolve_workspace(self._store, requested)
-        self._banner.value = banner
-        if workspace is None:
-            return self
+    def _bind(self, workspace) -> list[widgets.Widget]:
         self.model = CasesModel(workspace, datasets.for_workspace(workspace, "cases"),
                                 datasets.for_workspace(workspace, "areas"))
         self.model.observe(lambda _change: self._refresh(), "revision")
         self._refresh()
-        self.view.children = [self._style, self._banner, workshop_clock(workspace), self.tabs]
-        return self
+        return [self.tabs]
 
     def _refresh(self) -> None:
         self._quiet = True
@@ -515,8 +499,7 @@ class CasesScreen:
         more = f"<p>ほか{len(report) - len(shown)}件</p>" if len(report) > len(shown) else ""
         table = (f'<table class="kit-table kit-masked"><tr><th>行</th><th>事例ID</th><th>列</th><th>種類</th>'
                  f"<th>元の文字列</th></tr>{rows}</table>{more}" if rows else "")
-        self._import_preview.value = (_STYLE + message("warning" if counts else "ok",
-                                                       f"{len(masked)}件の事例。{summary(counts)}")
+        self._import_preview.value = (message("warning" if counts else "ok", f"{len(masked)}件の事例。{summary(counts)}")
                                       + table)
         self._import_go.layout.display = None
 
@@ -568,7 +551,7 @@ class CasesScreen:
         case = self.model.case(self._t_pick.value)
         found = suggest(case_text(case))
         tags = self.model.tags.get(case["事例ID"], ())
-        self._t_text.value = _STYLE + case_card_html(case, tags, self.model.area_names)
+        self._t_text.value = case_card_html(case, tags, self.model.area_names)
         self._t_suggest.value = _suggestions_html(found, tags)
         self._suggested = [s.tag for s in found]
         quiet, self._quiet = self._quiet, True
@@ -826,7 +809,7 @@ class CasesScreen:
             f"<td>{html.escape(i.scope)}</td><td>{html.escape('・'.join(i.case_ids))}</td>"
             f"<td>{html.escape(i.evidence)}</td></tr>"
             for i in sample_issues() if set(i.case_ids) & set(scope))
-        return (_STYLE + "<details class='kit-model-answer'><summary>模範解答の地域課題を見る</summary>"
+        return ("<details class='kit-model-answer'><summary>模範解答の地域課題を見る</summary>"
                 "<table class='kit-table'><tr><th>ID</th><th>地域課題</th><th>地区と生活課題</th><th>緊急度</th>"
                 f"<th>範囲</th><th>事例</th><th>根拠</th></tr>{rows}</table></details>")
 

@@ -11,10 +11,10 @@ import ipywidgets as widgets
 
 from kit import workshop as wk
 from kit.pages import LANDING
-from kit.store import Workspace
+from kit.store import Workspace, open_store
 from kit.workspace import DEFAULT_WORKSPACE, page_link
 
-__all__ = ["message", "link_button", "autosaved_text", "page_style", "resolve_workspace",
+__all__ = ["Screen", "message", "link_button", "autosaved_text", "page_style", "resolve_workspace",
            "download_link", "clock_html", "WorkshopClock", "workshop_clock"]
 
 _MESSAGE_COLOURS = {
@@ -59,12 +59,16 @@ def autosaved_text(text: widgets.Textarea | widgets.Text, status: widgets.HTML,
 
 
 def page_style() -> widgets.HTML:
-    """Fonts and spacing shared by all pages (system Japanese fonts, no web fonts)."""
+    """Fonts, spacing and tables shared by all pages (system Japanese fonts, no web fonts)."""
     return widgets.HTML(
         "<style>"
         ".jp-RenderedHTMLCommon, .widget-html-content, .widget-label {"
         " font-family: 'Noto Sans CJK JP','Hiragino Sans','Yu Gothic','Meiryo',sans-serif; }"
         ".kit-steps li { margin: 0.4em 0; }"
+        ".kit-table { border-collapse: collapse; font-size: 13px; margin: 0.3em 0; }"
+        ".kit-table th, .kit-table td { border: 1px solid #d0d7de; padding: 3px 6px;"
+        " vertical-align: top; text-align: left; }"
+        ".kit-table th { background: #f0f4f8; }"
         "</style>")
 
 
@@ -176,3 +180,41 @@ def download_link(data: bytes, filename: str, label: str, mime: str) -> str:
     encoded = base64.b64encode(data).decode("ascii")
     return (f'<a class="kit-download" download="{html.escape(filename)}" '
             f'href="data:{mime};base64,{encoded}">{html.escape(label)}</a>')
+
+
+class Screen:
+    """A participant's page (the landing page and the four steps), in Voilà's two phases.
+
+    A subclass builds its widgets in ``__init__``, before any visitor (the
+    preheated kernel); :meth:`open` then binds them to the workspace named in the
+    visitor's URL, under a banner saying where work is saved and the workshop's
+    countdown. The page is :attr:`view`, and the screen displays as it; the
+    screen is not itself a widget, as ``Widget.open`` is how a widget opens its comm."""
+
+    def __init__(self, store=None, css_class: str = "", css: str = ""):
+        self._store = store if store is not None else open_store()
+        self.workspace = None
+        self._style = widgets.VBox([page_style(), widgets.HTML(css)]) if css else page_style()
+        self._banner = widgets.HTML()
+        self.view = widgets.VBox([self._style, self._banner])
+        if css_class:
+            self.view.add_class(css_class)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.view._repr_mimebundle_(**kwargs)
+
+    def open(self, requested: str | None) -> "Screen":
+        """Bind to the workspace named in the URL; an unusable name leaves only the
+        banner, which says why, and nothing is read or saved."""
+        workspace, banner = resolve_workspace(self._store, requested)
+        self._banner.value = banner
+        if workspace is None:
+            self.view.children = [self._style, self._banner]
+            return self
+        self.workspace = workspace
+        self.view.children = [self._style, self._banner, workshop_clock(workspace), *self._bind(workspace)]
+        return self
+
+    def _bind(self, workspace) -> list[widgets.Widget]:
+        """Read ``workspace`` into the screen; return the widgets shown under the banner."""
+        raise NotImplementedError

@@ -28,8 +28,8 @@ from kit.pitch import (RUBRIC, RUBRIC_LEVELS, REVIEWS_KEY, TEXT_FIELDS, Figure, 
                        check, load_pitch, masked, partner_from_actor, partner_options, rank_cases,
                        review_summary, save_field, story_from_case, submit_review, suggested_figures)
 from kit.pitch_export import PPTX_MIME, chart_images, to_html, to_pptx
-from kit.store import StoreError, open_store
-from kit.ui.common import download_link, message, page_style, resolve_workspace, workshop_clock
+from kit.store import StoreError
+from kit.ui.common import Screen, download_link, message
 from kit.vocab import CROSS_SECTOR_FIELDS, THREE_WAY_GAINS
 from kit.workshop import review_names
 
@@ -99,17 +99,12 @@ class _ItemRow(widgets.HBox):
         return SubstituteCost(self.field.value, self.measure.value.strip(), self.amount.value)
 
 
-class PitchScreen:
-    """Built before the request (preheat); :meth:`open` binds it to a workspace.
-
-    The page is :attr:`view`; the screen displays as it. (The screen is not itself a
-    widget: ``Widget.open`` is how a widget opens its comm, and is called on construction.)"""
+class PitchScreen(Screen):
+    """The pitch page; built before the request, bound to a workspace by ``open``."""
 
     def __init__(self, store=None):
-        self.view = widgets.VBox()
-        self._store = store if store is not None else open_store()
+        super().__init__(store, css_class="kit-pitch")
         self.model = PitchModel()
-        self.workspace = None
         self._cases = pd.DataFrame()
         self._actors = pd.DataFrame()
         self._tables: dict[str, pd.DataFrame] = {}
@@ -119,7 +114,6 @@ class PitchScreen:
         self._filling = False  # True while open() puts saved values into widgets
 
         mask_text("山田花子さん")  # builds the tokenizer now (phase 1), not on the first case chosen
-        self._banner = widgets.HTML()
         self._status = widgets.HTML()
         self._prompts = widgets.HTML()
         self._build_ingredients()
@@ -132,19 +126,9 @@ class PitchScreen:
              self._rehearsal_panel],
             titles=("1 材料をそろえる", "2 提案キャンバス", "3 数字で示す", "4 書き出す", "5 リハーサル"))
         self.model.observe(self._on_pitch, "pitch")
-        self.view.add_class("kit-pitch")
-        self.view.children = [page_style(), self._banner]
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.view._repr_mimebundle_(**kwargs)
 
     # -- phase 2 -----------------------------------------------------------------------
-    def open(self, requested: str | None) -> "PitchScreen":
-        workspace, banner = resolve_workspace(self._store, requested)
-        self._banner.value = banner
-        if workspace is None:
-            return self
-        self.workspace = workspace
+    def _bind(self, workspace) -> list[widgets.Widget]:
         self._cases = datasets.for_workspace(workspace, "cases")
         self._actors = datasets.for_workspace(workspace, "actors")
         areas = datasets.for_workspace(workspace, "areas")
@@ -160,9 +144,7 @@ class PitchScreen:
             self._filling = False
         self._show_received()
         self._on_pitch()
-        self.view.children = [page_style(), self._banner, workshop_clock(workspace), self._prompts, self._status,
-                              self._tabs]
-        return self
+        return [self._prompts, self._status, self._tabs]
 
     # -- saving ----------------------------------------------------------------------------
     def _set(self, name: str, value) -> None:

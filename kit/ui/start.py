@@ -12,9 +12,8 @@ from kit import workshop as wk
 from kit.io import KINDS
 from kit.pages import LANDING, STEPS, available_steps
 from kit.self_assessment import responses
-from kit.store import StoreError, Workspace, open_store
-from kit.ui.common import (autosaved_text, link_button, message, page_style, resolve_workspace,
-                           workshop_clock)
+from kit.store import StoreError
+from kit.ui.common import Screen, autosaved_text, link_button, message, resolve_workspace, workshop_clock
 from kit.ui.self_assessment import SelfAssessmentForm
 from kit.ui.upload import UploadBox
 from kit.workspace import DEFAULT_WORKSPACE, page_link
@@ -28,15 +27,12 @@ UPLOADED_ON_STEP_PAGE = {"cases": STEPS[1], "actors": STEPS[2]}
 _WIDE = widgets.Layout(width="24em")
 
 
-class StartScreen:
-    """Built before the request (preheat); :meth:`open` binds it to a workspace and
-    returns the view to display. (Not a widget subclass: ``Widget.open`` is taken.)"""
+class StartScreen(Screen):
+    """The landing page. Unlike the steps it also opens without a workspace (it is
+    where one is chosen), and its banner greets rather than reports."""
 
     def __init__(self, store=None):
-        self.view = widgets.VBox()
-        self.view.add_class("kit-start")
-        self._store = store if store is not None else open_store()
-        self.workspace: Workspace | None = None
+        super().__init__(store, css_class="kit-start")
         self._name = widgets.Text(placeholder="例: 3班、みどり野市 佐藤", description="名前", layout=_WIDE)
         self._go = widgets.HTML()
         self._name.observe(self._on_name, "value")
@@ -49,30 +45,28 @@ class StartScreen:
         self._join_button = widgets.Button(description="参加する", icon="sign-in", button_style="primary")
         self._join_button.on_click(self.join)
         self._joined = widgets.HTML()
-        self._heading = widgets.HTML()
         self._steps = widgets.HTML()
         self._memo = widgets.Textarea(placeholder="例: 自分の圏域の課題を、データと事例で説明できるようになりたい",
                                       layout=widgets.Layout(width="100%", height="6em"))
         self._memo_status = widgets.HTML()
         self._data_rows = widgets.VBox()
-        self._style = page_style()
 
     # -- phase 2 ---------------------------------------------------------------
-    def open(self, requested: str | None) -> widgets.VBox:
+    def open(self, requested: str | None) -> "StartScreen":
         """Bind to the workspace named in the URL (``None`` when the URL names none)."""
         if requested is None:
-            self._heading.value = message(
+            self._banner.value = message(
                 "info", "まだワークスペースを選んでいません。研修では研修コードとチーム名で参加し、"
                 "ひとりで学ぶときは名前を入れてください。入力した内容はそこに保存されます。"
                 f"選ばずに各ステップへ進むと「{DEFAULT_WORKSPACE}」に保存されます。")
             self._render_steps(None)
-            self.view.children = [self._style, self._heading, self._join_box(), self._chooser(), self._steps]
-            return self.view
+            self.view.children = [self._style, self._banner, self._join_box(), self._chooser(), self._steps]
+            return self
         workspace, banner = resolve_workspace(self._store, requested)
         if workspace is None:
-            self._heading.value = banner
-            self.view.children = [self._style, self._heading, self._join_box(), self._chooser()]
-            return self.view
+            self._banner.value = banner
+            self.view.children = [self._style, self._banner, self._join_box(), self._chooser()]
+            return self
         self.workspace = workspace
         self._render_steps(wk.link_value(workspace))
         autosaved_text(self._memo, self._memo_status, workspace, MEMO_KEY)
@@ -87,16 +81,16 @@ class StartScreen:
                              "自分のまちの CSV や Excel を読み込むと、すべてのステップでそのデータを使います。</p>"),
                 self._data_rows]
         if isinstance(workspace, wk.TeamWorkspace):
-            self._heading.value = message(
+            self._banner.value = message(
                 "ok", f"研修「{workspace.title}」に、チーム「{workspace.team}」として参加しています。"
                 "入力した内容は自動で保存されます。")
             before, after = self._self_assessment(workspace)
             body = [self._team_note(workspace), before, *body, after]
         else:
-            self._heading.value = message(
+            self._banner.value = message(
                 "ok", f"ワークスペース「{workspace.name}」で作業中です。入力した内容は自動で保存されます。")
-        self.view.children = [self._style, self._heading, workshop_clock(workspace), *body, switch]
-        return self.view
+        self.view.children = [self._style, self._banner, workshop_clock(workspace), *body, switch]
+        return self
 
     def join(self, _button=None) -> None:
         """Join the workshop typed in the form and offer the team's link."""

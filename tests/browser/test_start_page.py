@@ -3,7 +3,6 @@ carried in the URL, and what a participant types survives reloads and restarts."
 
 from __future__ import annotations
 
-import json
 from urllib.parse import quote
 
 import pytest
