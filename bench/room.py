@@ -45,8 +45,9 @@ from pages import SPECS, page_specs
 __all__ = ["RoomFigures", "room", "measure", "main"]
 
 TIMEOUT_MS = 600_000
-# Once the whole page has arrived its widgets show within seconds, even in a busy
-# room; a page still without them after this long lost them (it never will).
+# Once the whole page has arrived its widgets show well within this, even with 40
+# browsers on 2 cores; a page still without them lost them (Voilà gave up on the
+# cell's output) and never will show them.
 WIDGETS_AFTER_LOAD_MS = 120_000
 MODES = ("browser", "server")
 # In every page Voilà sends once a widget has been displayed.
