@@ -174,12 +174,12 @@ def _print_header(extra: tuple[str, ...], pool: int | None) -> None:
           f"on this machine, a context per participant; server = plain HTTP requests; "
           f"{os.cpu_count()} CPUs" + (f"; Voilà options: {' '.join(extra)}" if extra else ""))
     print("target: all rendered, p95 <= 5x the single render")
-    print(f"{'page':<18}{'mode':<8}{'size':>5}{'ready s':>8}{'single s':>9}{'ok':>5}{'median s':>9}{'x':>7}"
+    print(f"{'page':<21}{'mode':<8}{'size':>5}{'ready s':>8}{'single s':>9}{'ok':>5}{'median s':>9}{'x':>7}"
           f"{'p95 s':>8}{'x':>7}{'load':>6}", flush=True)
 
 
 def _print_row(r: RoomFigures) -> None:
-    print(f"{r.page:<18}{r.mode:<8}{r.size:>5}{r.ready_s:>8.0f}{r.single_s:>9.2f}{len(r.times):>5}"
+    print(f"{r.page:<21}{r.mode:<8}{r.size:>5}{r.ready_s:>8.0f}{r.single_s:>9.2f}{len(r.times):>5}"
           f"{r.median_s:>9.2f}{r.median_s / r.single_s:>7.1f}{r.p95_s:>8.2f}{r.p95_s / r.single_s:>7.1f}"
           f"{os.getloadavg()[0]:>6.1f}"
           + (f"  {len(r.failures)} failed: {r.failures[0]}" if r.failures else ""), flush=True)
