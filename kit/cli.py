@@ -17,12 +17,18 @@ class _JapaneseParser(argparse.ArgumentParser):
         self.exit(2, f"エラー: コマンドの指定が正しくありません ({message})\n")
 
 
+def _count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"1以上の整数を指定してください: {text}")
+    return int(text)
+
+
 def _serve(args: argparse.Namespace) -> int:
     from kit.serve import serve
 
     return serve(port=args.port, host=args.host, open_browser=not args.no_browser,
                  store=args.store, pool_size=args.pool_size,
-                 facilitator_passphrase_value=args.facilitator_passphrase)
+                 facilitator_passphrase_value=args.facilitator_passphrase, room=args.room)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -51,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--pool-size", type=int,
                        help="ページごとに事前に起動しておくカーネルの数 (目安はチーム数の3分の1。"
                             "1つ0.1〜0.3GB、ページは6つ)")
+    serve.add_argument("--room", type=_count, metavar="台数",
+                       help="最初のページ (00_start) を一斉に開くPCの台数。その数だけカーネルを用意し、"
+                            "補充は全員が開いてから行う (1台あたり約0.1GB。20台以上の研修向け)")
     serve.add_argument("--facilitator-passphrase", metavar="合言葉",
                        help="ファシリテーター用ダッシュボード (09_facilitator.ipynb) を開く合言葉 "
                             "(環境変数 KIT_FACILITATOR_PASSPHRASE でも指定できます)")

@@ -8,6 +8,7 @@ environment variables that :func:`voila_environment` sets here.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -26,6 +27,10 @@ __all__ = ["LANDING_PAGE", "PASSPHRASE_MIN", "kernel_transport", "voila_argv", "
 
 LANDING_PAGE = "00_start.ipynb"
 PASSPHRASE_MIN = 8  # shorter passphrases are accepted with a warning
+# With --room, Voilà refills a pool this long after a kernel is taken, so the
+# refills do not compete with the room they refill for (docs/performance.md:
+# 40 PCs served in 8 s instead of 47 s on 2 cores).
+ROOM_FILL_DELAY = 30
 # A Unix socket path holds at most 107 bytes on Linux; Voilà puts a kernel's
 # sockets at <temp>/voila_XXXXXXXX/kernel-<uuid>-ipc-N.
 _SOCKET_PATH_MAX = 107
@@ -33,7 +38,7 @@ _KERNEL_SOCKET_NAME = len("/voila_XXXXXXXX/kernel-00000000-0000-0000-0000-000000
 
 
 def voila_environment(base: dict[str, str], store: str | None = None,
-                      pool_size: int | None = None, facilitator_passphrase: str | None = None) -> dict[str, str]:
+                      facilitator_passphrase: str | None = None) -> dict[str, str]:
     """The environment Voilà and its kernels need: the kit's config and template first
     on Jupyter's search paths, the workspace store location and the facilitator's
     passphrase if they were given (kernels inherit the server's environment)."""
@@ -47,8 +52,6 @@ def voila_environment(base: dict[str, str], store: str | None = None,
     if store:
         # Kernels run in the notebooks' folder: a relative path would split the data.
         env["KIT_STORE"] = store if "://" in store else str(Path(store).resolve())
-    if pool_size is not None:
-        env["KIT_POOL_SIZE"] = str(pool_size)
     if facilitator_passphrase:
         env[PASSPHRASE_ENV] = facilitator_passphrase
     return env
@@ -69,12 +72,21 @@ def kernel_transport(platform: str = sys.platform, temp: str | None = None) -> s
 
 
 def voila_argv(port: int, host: str, pool_size: int | None = None,
-               root: Path = NOTEBOOKS) -> list[str]:
-    """Command-line arguments for Voilà; everything else comes from voila.json."""
+               root: Path = NOTEBOOKS, room: int | None = None) -> list[str]:
+    """Command-line arguments for Voilà; everything else comes from voila.json.
+
+    ``room`` is the number of PCs that open the landing page together: that page
+    gets a preheated kernel for each, and pools refill only after the crowd."""
     argv = [str(root), f"--port={port}", f"--Voila.ip={host}", "--no-browser",
             "--Voila.port_retries=0", f"--KernelManager.transport={kernel_transport()}"]
     if pool_size is not None:
         argv.append(f"--VoilaConfiguration.default_pool_size={pool_size}")
+    if room:
+        pools = {LANDING_PAGE: {"pool_size": room}}
+        if pool_size is not None:  # Voilà reads the other pages' size from here once pools are set
+            pools["default"] = {"pool_size": pool_size}
+        argv += [f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
+                 f"--VoilaKernelManager.fill_delay={ROOM_FILL_DELAY}"]
     return argv
 
 
@@ -130,9 +142,9 @@ def _prewarm_charts() -> None:
 
 def serve(port: int = 8866, host: str = "127.0.0.1", open_browser: bool = True,
           store: str | None = None, pool_size: int | None = None,
-          facilitator_passphrase_value: str | None = None) -> int:
+          facilitator_passphrase_value: str | None = None, room: int | None = None) -> int:
     """Run Voilà until interrupted (Ctrl+C). Returns the exit status."""
-    os.environ.update(voila_environment(dict(os.environ), store=store, pool_size=pool_size,
+    os.environ.update(voila_environment(dict(os.environ), store=store,
                                         facilitator_passphrase=facilitator_passphrase_value))
     url = page_url(host, port)
     print(f"地域づくりワークショップキットを起動します。ブラウザで開くページ: {url}", flush=True)
@@ -148,5 +160,5 @@ def serve(port: int = 8866, host: str = "127.0.0.1", open_browser: bool = True,
     _prewarm_charts()
     from voila.app import Voila  # imported late: the environment above must be set first
 
-    Voila.launch_instance(argv=voila_argv(port, host, pool_size))
+    Voila.launch_instance(argv=voila_argv(port, host, pool_size, room=room))
     return 0

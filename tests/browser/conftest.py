@@ -34,12 +34,14 @@ def free_port() -> int:
 
 class KitServer:
     """One ``python -m kit serve`` process on a free port, with its own store (and,
-    when given, the facilitator's passphrase, passed as the command-line option)."""
+    when given, the facilitator's passphrase, passed as the command-line option, and
+    more ``options``)."""
 
     def __init__(self, store: Path, log: Path, passphrase: str | None = None,
-                 env: dict[str, str] | None = None):
+                 env: dict[str, str] | None = None, options: tuple[str, ...] = ()):
         self.store, self.log, self.passphrase = store, log, passphrase
         self.extra_env = env or {}
+        self.options = options
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
@@ -47,7 +49,7 @@ class KitServer:
     def start(self, timeout: float = 90) -> "KitServer":
         env = dict(os.environ, KIT_STORE=str(self.store), **self.extra_env)
         env.pop("KIT_FACILITATOR_PASSPHRASE", None)  # only the option below may set it
-        options = ["--facilitator-passphrase", self.passphrase] if self.passphrase else []
+        options = [*(["--facilitator-passphrase", self.passphrase] if self.passphrase else []), *self.options]
         self._log_file = open(self.log, "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "kit", "serve", "--port", str(self.port), "--no-browser", *options],
@@ -101,8 +103,8 @@ def server_factory(tmp_path):
     started: list[KitServer] = []
 
     def start(store: Path, passphrase: str | None = None,
-              env: dict[str, str] | None = None) -> KitServer:
-        server = KitServer(store, tmp_path / f"serve-{len(started)}.log", passphrase, env).start()
+              env: dict[str, str] | None = None, options: tuple[str, ...] = ()) -> KitServer:
+        server = KitServer(store, tmp_path / f"serve-{len(started)}.log", passphrase, env, options).start()
         started.append(server)
         return server
 

@@ -89,3 +89,33 @@ def test_kernels_talk_over_local_sockets_not_tcp_ports(kit_server, offline_page)
     # (seen in bench/room.py: 1 of 22 kernels). Unix sockets have no such race.
     offline_page.open(kit_server.page("00_start.ipynb", "?ws=sockets"))
     assert connection_file(offline_page.kernel_id())["transport"] == "ipc"
+
+
+def kernel_processes(server) -> int:
+    """How many kernels the server has started and not yet stopped (its children)."""
+    count = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError):  # the process ended while we looked
+            continue
+        count += parent == server.process.pid and b"ipykernel" in cmdline
+    return count
+
+
+def test_a_room_gets_a_kernel_waiting_on_the_landing_page_for_each_pc(server_factory, offline_pages, tmp_path):
+    server = server_factory(tmp_path / "store.sqlite", options=("--room", "3", "--pool-size", "0"))
+    filled = "Kernel pool of 00_start.ipynb is filled with 3 kernel(s)"
+    deadline = time.monotonic() + 120
+    while filled not in server.log.read_text(errors="replace"):
+        assert time.monotonic() < deadline, f"no full pool after 120 s; {kernel_processes(server)} kernels"
+        time.sleep(0.5)  # polling the server's log while the pool fills
+    # All pools start together when the server starts: any other page's kernels
+    # would be running by now.
+    assert kernel_processes(server) == 3
+
+    visitor = offline_pages()
+    page = visitor.open(server.page("00_start.ipynb", "?ws=room"))
+    page.get_by_text("ワークスペース「room」で作業中").wait_for()
+    assert visitor.errors() == []
