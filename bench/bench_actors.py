@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,6 +28,7 @@ from kit.export import to_xlsx
 from kit.issues import sample_issues
 from kit.store import Workspace, open_store
 from kit.ui.actors import ActorsScreen
+from timing import median_time
 
 TARGET_S = 0.5
 SEED = 20250401
@@ -61,19 +60,6 @@ def synthetic_actors(count: int, area_codes: list[str], seed: int = SEED) -> pd.
             "緯度": 36.05 + rng.random() * 0.1, "経度": 139.0 + rng.random() * 0.25,
         })
     return act.normalise(pd.DataFrame(rows))
-
-
-def median_time(func: Callable[[], object], repeat: int) -> tuple[float, float]:
-    """Median wall-clock and CPU seconds of ``func``. CPU time is shown too because
-    this machine is often shared: wall time then measures the queue, not the code."""
-    func()  # the first call may fill caches; it is not counted
-    walls, cpus = [], []
-    for _ in range(repeat):
-        wall, cpu = time.perf_counter(), time.process_time()
-        func()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    return statistics.median(walls), statistics.median(cpus)
 
 
 def operations(actors: pd.DataFrame, issues: list, store_dir: Path) -> dict[str, Callable[[], object]]:

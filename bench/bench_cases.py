@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from kit import datasets, vocab
 from kit.store import Workspace, open_store
 from kit.tagging import suggest_for_cases
 from kit.ui.cases import CasesScreen
+from timing import median_time
 
 SEED = 20250402
 GROUP_SIZE = 20
@@ -57,18 +57,6 @@ def grouped(cards: pd.DataFrame) -> dict:
     for start in range(0, len(ids), GROUP_SIZE):
         state = cs.group_cards(state, ids[start:start + GROUP_SIZE], f"グループ{start // GROUP_SIZE + 1}")
     return state
-
-
-def median_time(func: Callable[[], object], repeat: int) -> tuple[float, float]:
-    """Median wall-clock and CPU seconds of ``func``; the first call is not counted."""
-    func()
-    walls, cpus = [], []
-    for _ in range(repeat):
-        wall, cpu = time.perf_counter(), time.process_time()
-        func()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    return statistics.median(walls), statistics.median(cpus)
 
 
 def operations(cases: pd.DataFrame, areas: pd.DataFrame, store_dir: Path) -> dict[str, Callable[[], object]]:
