@@ -10,7 +10,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
@@ -18,6 +17,7 @@ import pytest
 
 from browser.conftest import free_port
 from kit.paths import NOTEBOOKS, REPO
+from polling import wait_until
 
 PREFIX = "/user/3han/"  # where JupyterHub mounts a user's server
 TOKEN = "kit-test-token"
@@ -48,16 +48,21 @@ def server(kit_env, tmp_path_factory):
     with open(log, "wb") as out:
         process = subprocess.Popen(server_argv(port), env=kit_env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}{PREFIX}"
-    deadline = time.monotonic() + 90
-    while True:
+
+    def did_not_start() -> str:
+        process.kill()
+        return f"jupyter server did not start:\n{log.read_text(errors='replace')[-3000:]}"
+
+    def answers() -> bool:
+        if process.poll() is not None:
+            pytest.fail(did_not_start())
         try:
             urllib.request.urlopen(f"{url}api/status?token={TOKEN}", timeout=10).close()
-            break
         except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"jupyter server did not start:\n{log.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.3)  # polling a starting server
+            return False
+        return True
+
+    wait_until(answers, 90, did_not_start, interval=0.3)
     yield url
     process.terminate()
     try:

@@ -13,7 +13,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from browser.conftest import free_port
+from polling import wait_until
 
 _MISSING = [name for name in ("jupyterhub", "jupyterhub_idle_culler") if importlib.util.find_spec(name) is None]
 if shutil.which("configurable-http-proxy", path=os.pathsep.join(
@@ -75,16 +75,21 @@ c.JupyterHub.load_roles.append({{"name": "kit-test", "services": ["kit-test"],
         process = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(test_config)],
                                    cwd=state, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
+
+    def did_not_start() -> str:
+        return f"JupyterHub did not start:\n{log.read_text(errors='replace')[-4000:]}"
+
+    def answers() -> bool:
+        if process.poll() is not None:
+            pytest.fail(did_not_start())
+        try:
+            api(url, "GET", "/")
+        except OSError:
+            return False
+        return True
+
     try:
-        while True:
-            try:
-                api(url, "GET", "/")
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"JupyterHub did not start:\n{log.read_text(errors='replace')[-4000:]}")
-                time.sleep(0.5)  # polling a starting hub
+        wait_until(answers, 90, did_not_start)
         yield url, log
     finally:
         process.terminate()  # the hub stops its proxy, services and users' servers
@@ -103,10 +108,8 @@ def hub(tmp_path_factory):
 def start_server(url: str, user: str, log: Path) -> None:
     api(url, "POST", f"/users/{user}")
     api(url, "POST", f"/users/{user}/server")
-    deadline = time.monotonic() + 120
-    while not api(url, "GET", f"/users/{user}")["servers"].get("", {}).get("ready"):
-        assert time.monotonic() < deadline, log.read_text(errors="replace")[-4000:]
-        time.sleep(0.5)  # polling a starting server
+    wait_until(lambda: api(url, "GET", f"/users/{user}")["servers"].get("", {}).get("ready"), 120,
+               lambda: log.read_text(errors="replace")[-4000:])
 
 
 @pytest.mark.slow
@@ -134,7 +137,5 @@ culler["command"] = [a for a in culler["command"] if not a.startswith("--timeout
 """
     with running_hub(tmp_path, shorter) as (url, log):
         start_server(url, "pref-02", log)
-        deadline = time.monotonic() + CULL_AFTER + 60
-        while api(url, "GET", "/users/pref-02")["servers"]:
-            assert time.monotonic() < deadline, log.read_text(errors="replace")[-4000:]
-            time.sleep(0.5)  # polling for the culler's next round
+        wait_until(lambda: not api(url, "GET", "/users/pref-02")["servers"], CULL_AFTER + 60,
+                   lambda: log.read_text(errors="replace")[-4000:])

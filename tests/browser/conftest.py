@@ -11,11 +11,12 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from polling import wait_until
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -54,17 +55,19 @@ class KitServer:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "kit", "serve", "--port", str(self.port), "--no-browser", *options],
             env=env, stdout=self._log_file, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+
+        def answers() -> bool:
             if self.process.poll() is not None:
-                raise RuntimeError(f"kit serve exited early; see {self.log}")
+                pytest.fail(f"kit serve exited early; see {self.log}")
             try:
                 # The tree page answers once Voilà is up, without using a preheated kernel.
                 with urllib.request.urlopen(self.url + "/", timeout=60):
-                    return self
+                    return True
             except OSError:
-                time.sleep(0.5)  # polling a starting server, not waiting on a page
-        raise RuntimeError(f"kit serve did not answer within {timeout}s; see {self.log}")
+                return False
+
+        wait_until(answers, timeout, lambda: f"kit serve did not answer within {timeout}s; see {self.log}")
+        return self
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -6,12 +6,13 @@ In a room of 40 this is what keeps the server's memory from filling up."""
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from polling import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -26,14 +27,10 @@ def kernel_exists(server, kernel: str) -> bool:
         raise
 
 
-def wait_until_gone(server, kernel: str, timeout: float = 60) -> bool:
-    """Whether the kernel disappears within ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not kernel_exists(server, kernel):
-            return True
-        time.sleep(0.2)  # polling the server's kernel list, not waiting on a page
-    return False
+def wait_until_gone(server, kernel: str, timeout: float = 60) -> None:
+    """Fail unless the kernel disappears within ``timeout`` seconds."""
+    wait_until(lambda: not kernel_exists(server, kernel), timeout,
+               lambda: f"kernel {kernel} still running after {timeout:.0f} s", interval=0.2)
 
 
 def test_closing_the_tab_shuts_the_kernel_down(kit_server, offline_page):
@@ -43,7 +40,7 @@ def test_closing_the_tab_shuts_the_kernel_down(kit_server, offline_page):
 
     page.close(run_before_unload=True)
 
-    assert wait_until_gone(kit_server, kernel)
+    wait_until_gone(kit_server, kernel)
 
 
 def test_an_abandoned_kernel_is_culled_and_the_next_visitor_still_gets_a_page(
@@ -62,7 +59,7 @@ def test_an_abandoned_kernel_is_culled_and_the_next_visitor_still_gets_a_page(
 
     first.context.close()  # no beforeunload: the browser just went away
 
-    assert wait_until_gone(server, kernel, timeout=120)
+    wait_until_gone(server, kernel, timeout=120)
     second = offline_pages()
     page = second.open(server.page("00_start.ipynb", "?ws=next"))
     page.get_by_text("ワークスペース「next」で作業中").wait_for()
@@ -107,10 +104,8 @@ def kernel_processes(server) -> int:
 def test_a_room_gets_a_kernel_waiting_on_the_landing_page_for_each_pc(server_factory, offline_pages, tmp_path):
     server = server_factory(tmp_path / "store.sqlite", options=("--room", "3", "--pool-size", "0"))
     filled = "Kernel pool of 00_start.ipynb is filled with 3 kernel(s)"
-    deadline = time.monotonic() + 120
-    while filled not in server.log.read_text(errors="replace"):
-        assert time.monotonic() < deadline, f"no full pool after 120 s; {kernel_processes(server)} kernels"
-        time.sleep(0.5)  # polling the server's log while the pool fills
+    wait_until(lambda: filled in server.log.read_text(errors="replace"), 120,
+               lambda: f"no full pool after 120 s; {kernel_processes(server)} kernels")
     # All pools start together when the server starts: any other page's kernels
     # would be running by now.
     assert kernel_processes(server) == 3
