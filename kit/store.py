@@ -40,6 +40,7 @@ import os
 import re
 import sqlite3
 import threading
+import time
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
@@ -492,7 +493,7 @@ class SQLiteStore(Store):
         except sqlite3.Error as error:
             raise StoreError(f"保存先のファイルを開けません: {self.path}（{error}）") from error
         try:
-            conn.execute("PRAGMA journal_mode = WAL")
+            self._enter_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             self._migrate_schema(conn)
         except sqlite3.OperationalError as error:  # locked, read-only, disk full…
@@ -506,6 +507,20 @@ class SQLiteStore(Store):
             conn.close()
             raise
         return conn
+
+    def _enter_wal(self, conn: sqlite3.Connection) -> None:
+        # Switching a new file to WAL needs it to itself, and SQLite reports "locked"
+        # at once rather than waiting: when a room's pages open a new store together,
+        # all but one would fail. So wait here, as the busy timeout waits elsewhere.
+        deadline = time.monotonic() + self._timeout
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def _begin_write(self, cur) -> None:
         # Takes the database's single write lock now: no entry or schema lock is needed.
