@@ -38,6 +38,7 @@ __all__ = [
     "Pitch",
     "Prompt",
     "Story",
+    "TownTables",
     "check",
     "evidence_chart",
     "load_pitch",
@@ -310,21 +311,37 @@ def partner_from_actor(table: pd.DataFrame, actor_id: str) -> Partner:
                    offer=offer, values=actors.text(actor["価値を感じていること"]))
 
 
-def suggested_figures(population: pd.DataFrame, certification: pd.DataFrame, areas: pd.DataFrame,
-                      issue: RegionalIssue | None) -> list[Figure]:
-    """Figures of 地域診断 (:mod:`kit.assessment`) for the issue's areas, each with a
-    comparison: 高齢化率 against the town, 85歳以上 in the last projected year
-    against the last actual one, 認定率 against the town. The town when the issue
-    names no area."""
-    table = assessment.population_table(population, areas)
-    actual = table[table["区分"] == POPULATION_KINDS[0]]
-    now, last = int(actual["年"].max()), int(table["年"].max())
-    names = assessment.area_names(areas)
+@dataclass(frozen=True)
+class TownTables:
+    """The 地域診断 tables (:mod:`kit.assessment`) figures are suggested from, derived
+    once per page: deriving them at every issue chosen took a tenth of a second."""
+    population: pd.DataFrame       # population_table, indexed by (地区コード, 年, 年齢区分)
+    now: int                       # its last actual year
+    last: int                      # its last year, projected or not
+    certification: pd.DataFrame    # certification_table of the latest year; empty without data
+    names: dict[str, str]          # 地区コード → 地区名, the town included
+
+    @classmethod
+    def derive(cls, population: pd.DataFrame, certification: pd.DataFrame, areas: pd.DataFrame) -> TownTables:
+        """Raises KeyError or ValueError for tables the assessment cannot read."""
+        table = assessment.population_table(population, areas)
+        now = int(table.loc[table["区分"] == POPULATION_KINDS[0], "年"].max())
+        cert = (assessment.certification_table(certification, population, areas, int(certification["年"].max()))
+                if not certification.empty else pd.DataFrame())
+        return cls(table.set_index(["地区コード", "年", "年齢区分"]), now, int(table["年"].max()), cert,
+                   assessment.area_names(areas))
+
+
+def suggested_figures(town: TownTables, issue: RegionalIssue | None) -> list[Figure]:
+    """Figures of 地域診断 for the issue's areas, each with a comparison: 高齢化率
+    against the town, 85歳以上 in the last projected year against the last actual
+    one, 認定率 against the town. The town when the issue names no area."""
+    table, names, now, last = town.population, town.names, town.now, town.last
     codes = [code for code in (issue.areas if issue and issue.areas else ()) if code in names] or [WHOLE_TOWN]
 
     def value(code: str, year: int, group: str, column: str) -> float:
-        row = table[(table["地区コード"] == code) & (table["年"] == year) & (table["年齢区分"] == group)]
-        return float(row[column].iloc[0]) if not row.empty else math.nan
+        key = (code, year, group)
+        return float(table.at[key, column]) if key in table.index else math.nan
 
     figures = []
     for code in codes:
@@ -336,10 +353,9 @@ def suggested_figures(population: pd.DataFrame, certification: pd.DataFrame, are
             figures.append(Figure(f"{name}の85歳以上人口（{last}年）", value(code, last, GROUPS[3], "人口"), "人",
                                   f"地域診断（人口 {last}年 推計）", value(code, now, GROUPS[3], "人口"),
                                   town_label=f"{now}年", value_label=f"{last}年"))
-    if not certification.empty:
-        year = int(certification["年"].max())
-        table = assessment.certification_table(certification, population, areas, year)
-        rates = table.set_index("地区コード")["認定率"]
+    if not town.certification.empty:
+        year = int(town.certification["年"].iloc[0])
+        rates = town.certification.set_index("地区コード")["認定率"]
         for code in codes:
             if code != WHOLE_TOWN and code in rates.index:
                 figures.append(Figure(f"{names[code]}の要介護認定率（{year}年）", round(float(rates[code]), 1), "%",

@@ -8,7 +8,7 @@ from dataclasses import replace
 from kit import datasets
 from kit.cross_sector import FUKUSAKI, StandardAmounts, area_count
 from kit.issues import sample_issues
-from kit.pitch import Pitch, partner_from_actor, story_from_case, suggested_figures
+from kit.pitch import Pitch, TownTables, partner_from_actor, story_from_case, suggested_figures
 
 ISSUE = next(issue for issue in sample_issues() if issue.id == "K01")
 
@@ -37,8 +37,8 @@ def model_pitch(team: str = "3班") -> Pitch:
     names = dict(zip(areas["地区コード"], areas["地区名"]))
     cases = datasets.sample("cases")
     story = story_from_case(cases[cases["事例ID"] == "C009"].iloc[0], names)
-    figures = tuple(suggested_figures(datasets.sample("population"), datasets.sample("certification"),
-                                      areas, ISSUE))
+    figures = tuple(suggested_figures(TownTables.derive(datasets.sample("population"),
+                                                           datasets.sample("certification"), areas), ISSUE))
     return replace(Pitch(team=team, **TEXTS), issue=ISSUE, story=story, figures=figures,
                    partners=(partner_from_actor(datasets.sample("actors"), "S004"),),
                    cross_sector=FUKUSAKI, standard=StandardAmounts(areas=area_count(areas)))

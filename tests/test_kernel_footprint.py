@@ -43,11 +43,25 @@ def test_pages_without_charts_on_show_load_no_chart_or_excel_library(build, env)
     assert loaded(build, env) == dict.fromkeys(HEAVY, False)
 
 
+# A visitor opens the page, then tries each risk rule set on the tabs that use it.
+SWITCH_RULE_SETS = """
+from kit.ui.assessment import AssessmentScreen
+screen = AssessmentScreen().open("1班")
+for tab in (3, 4, 5):
+    screen._tabs.selected_index = tab
+    for _label, key in [*screen._rule.options, *screen._rule.options]:
+        screen._rule.value = key
+"""
+
+
 def test_assessment_kernels_show_the_prewarmed_charts_without_the_chart_engine(env, tmp_path):
     subprocess.run([sys.executable, "-m", "kit.prewarm"], env=env, check=True, timeout=600,
                    capture_output=True)
     assert any((tmp_path / "charts").iterdir())
 
     found = loaded("from kit.ui.assessment import AssessmentScreen; AssessmentScreen()", env)
+    assert found["altair"] is False and found["vl_convert"] is False
 
+    # Every rule set was drawn ahead too: switching it never waits for the engine.
+    found = loaded(SWITCH_RULE_SETS, env)
     assert found["altair"] is False and found["vl_convert"] is False

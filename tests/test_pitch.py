@@ -13,7 +13,7 @@ from pptx import Presentation
 from kit import datasets
 from kit.issues import save_issues
 from kit.paths import NOTEBOOKS
-from kit.pitch import (REVIEWS_KEY, RUBRIC, Figure, Pitch, check, load_pitch, masked,
+from kit.pitch import (REVIEWS_KEY, RUBRIC, Figure, Pitch, TownTables, check, load_pitch, masked,
                        partner_from_actor, partner_options, rank_cases, review_summary, save_field,
                        story_from_case, submit_review, suggested_figures)
 from kit.store import Workspace, open_store
@@ -150,8 +150,8 @@ def test_a_story_hides_personal_data_written_in_the_case(areas):
 
 
 def test_suggested_figures_show_okusawa_against_the_town(areas):
-    figures = suggested_figures(datasets.sample("population"), datasets.sample("certification"),
-                                datasets.sample("areas"), ISSUE)
+    figures = suggested_figures(TownTables.derive(datasets.sample("population"), datasets.sample("certification"),
+                                                     datasets.sample("areas")), ISSUE)
     ageing = next(f for f in figures if "高齢化率" in f.label)
     assert ageing.label.startswith("奥沢") and ageing.value > ageing.town_value
     assert all(f.source and f.town_value is not None for f in figures)

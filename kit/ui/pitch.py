@@ -24,7 +24,7 @@ from kit.cross_sector import (FUKUSAKI, MEASURE_EXAMPLES, CrossSector, StandardA
 from kit.export import export_filename
 from kit.issues import load_issues
 from kit.masking import mask_text
-from kit.pitch import (RUBRIC, RUBRIC_LEVELS, REVIEWS_KEY, TEXT_FIELDS, Figure, Partner, Pitch,
+from kit.pitch import (RUBRIC, RUBRIC_LEVELS, REVIEWS_KEY, TEXT_FIELDS, Figure, Partner, Pitch, TownTables,
                        check, load_pitch, masked, partner_from_actor, partner_options, rank_cases,
                        review_summary, save_field, story_from_case, submit_review, suggested_figures)
 from kit.pitch_export import PPTX_MIME, chart_images, to_html, to_pptx
@@ -107,7 +107,7 @@ class PitchScreen(Screen):
         self.model = PitchModel()
         self._cases = pd.DataFrame()
         self._actors = pd.DataFrame()
-        self._tables: dict[str, pd.DataFrame] = {}
+        self._town: TownTables | None = None   # what figures are suggested from
         self._suggestions: list[Figure] = []
         self._area_names: dict[str, str] = {}
         self._issues = []
@@ -132,8 +132,11 @@ class PitchScreen(Screen):
         self._cases = datasets.for_workspace(workspace, "cases")
         self._actors = datasets.for_workspace(workspace, "actors")
         areas = datasets.for_workspace(workspace, "areas")
-        self._tables = {kind: datasets.for_workspace(workspace, kind)
-                        for kind in ("population", "certification")} | {"areas": areas}
+        try:
+            self._town = TownTables.derive(datasets.for_workspace(workspace, "population"),
+                                           datasets.for_workspace(workspace, "certification"), areas)
+        except (KeyError, ValueError):  # an uploaded table the assessment cannot read: type figures by hand
+            self._town = None
         self._area_names = dict(zip(areas["地区コード"], areas["地区名"]))
         self._issues = load_issues(workspace)
         self._filling = True
@@ -252,11 +255,7 @@ class PitchScreen(Screen):
         self._fill_suggestions(issue)
 
     def _fill_suggestions(self, issue) -> None:
-        try:
-            self._suggestions = suggested_figures(self._tables["population"], self._tables["certification"],
-                                                  self._tables["areas"], issue)
-        except (KeyError, ValueError):  # an uploaded table the assessment cannot read: type figures by hand
-            self._suggestions = []
+        self._suggestions = suggested_figures(self._town, issue) if self._town is not None else []
         self._fig_suggest.options = [(figure.text(), index) for index, figure in enumerate(self._suggestions)]
         self._fig_suggest.value = 0 if self._suggestions else None
 
