@@ -76,8 +76,19 @@ def _lower_age(bands: pd.Series) -> pd.Series:
     return bands.astype(str).str.extract(r"^(\d+)", expand=False).astype(int)
 
 
+def _counted_over_projected(population: pd.DataFrame) -> pd.DataFrame:
+    """Without the projected rows of an area's year that also has counted rows: a
+    projection starts from a census year (社人研's from 2020), and a file joining
+    the census to the projection would otherwise count that year twice."""
+    kind = population["区分"]
+    counted = pd.MultiIndex.from_frame(population.loc[kind == vocab.POPULATION_KINDS[0], ["地区コード", "年"]])
+    also_counted = pd.MultiIndex.from_frame(population[["地区コード", "年"]]).isin(counted)
+    return population[~(also_counted & (kind != vocab.POPULATION_KINDS[0]))]
+
+
 def _both_sexes(population: pd.DataFrame) -> pd.DataFrame:
     """One count per area, year and band: the 計 row, else 男 + 女."""
+    population = _counted_over_projected(population)
     keys = ["地区コード", "年", "年齢階級"]
     totals = population[population["性別"] == "計"].groupby(keys)["人口"].sum(min_count=1)
     by_sex = population[population["性別"].isin(vocab.SEXES[:2])].groupby(keys)["人口"].sum(min_count=1)

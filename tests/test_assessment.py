@@ -65,6 +65,13 @@ def test_counts_by_sex_are_summed_when_a_file_has_no_total_rows(sample, populati
     assert of(table, "A03", 2040, "85歳以上", "人口") == of(population, "A03", 2040, "85歳以上", "人口")
 
 
+def test_a_year_both_counted_and_projected_is_taken_as_counted_once(sample, population):
+    raw = sample["population"]
+    base = raw[raw["年"] == 2020].assign(区分="推計", 人口=lambda d: d["人口"] + 7)  # a projection's base year
+    table = asm.population_table(pd.concat([raw, base], ignore_index=True), sample["areas"])
+    pd.testing.assert_frame_equal(table, population)
+
+
 def test_certification_rate_uses_the_insured_count_or_says_it_does_not(sample):
     table = asm.certification_table(sample["certification"], sample["population"], sample["areas"], 2024)
     town = table.set_index("地区コード").loc[TOWN]
