@@ -325,7 +325,10 @@ class TownTables:
     def derive(cls, population: pd.DataFrame, certification: pd.DataFrame, areas: pd.DataFrame) -> TownTables:
         """Raises KeyError or ValueError for tables the assessment cannot read."""
         table = assessment.population_table(population, areas)
-        now = int(table.loc[table["区分"] == POPULATION_KINDS[0], "年"].max())
+        counted = table.loc[table["区分"] == POPULATION_KINDS[0], "年"]
+        if counted.empty:
+            raise ValueError("人口に実績の年がありません（推計だけでは今と比べられません）")
+        now = int(counted.max())
         cert = (assessment.certification_table(certification, population, areas, int(certification["年"].max()))
                 if not certification.empty else pd.DataFrame())
         return cls(table.set_index(["地区コード", "年", "年齢区分"]), now, int(table["年"].max()), cert,

@@ -254,6 +254,17 @@ def test_choosing_ingredients_saves_them_and_the_prompts_shrink(screen, store):
     assert "保存しました" in screen._status.value
 
 
+def test_a_population_the_assessment_cannot_read_leaves_figures_to_be_typed(store):
+    from kit.ui.pitch import PitchScreen
+
+    projected_only = datasets.sample("population").assign(区分="推計")  # no counted year to compare with
+    Workspace(store, "3班").put_table(datasets.table_key("population"), projected_only)
+    screen = PitchScreen(store).open("3班")
+    screen._issue.value = ISSUE.id
+    assert screen._fig_suggest.options == () and screen._fig_suggest.value is None
+    assert {case_id for _, case_id in screen._case.options[1:6]} == set(ISSUE.case_ids)
+
+
 def test_a_reopened_page_shows_what_was_saved(screen, store):
     from kit.ui.pitch import PitchScreen
 
