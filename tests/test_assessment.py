@@ -123,6 +123,9 @@ def test_switching_area_and_rule_set_changes_what_the_page_shows(screen):
     screen._rule.value = "checklist"
     assert "判定方法: 基本チェックリスト" in screen._risk_table.value
     assert "基本チェックリスト" in screen._risk_chart.value   # the chart title names the rule set
+    assert "桜台の 分母" in screen._risk_table.value
+    screen._area.value = "A05"
+    assert "奥沢の 分母" in screen._risk_table.value and "桜台の 分母" not in screen._risk_table.value
     assert store.get("3班", SETTINGS_KEY)["rule_set"] == "checklist"
     assert screen._status.value == ""
 
