@@ -327,7 +327,7 @@ class TownTables:
         table = assessment.population_table(population, areas)
         counted = table.loc[table["区分"] == POPULATION_KINDS[0], "年"]
         if counted.empty:
-            raise ValueError("人口に実績の年がありません（推計だけでは今と比べられません）")
+            raise ValueError("人口のデータに実績の年がありません")
         now = int(counted.max())
         cert = (assessment.certification_table(certification, population, areas, int(certification["年"].max()))
                 if not certification.empty else pd.DataFrame())

@@ -254,7 +254,7 @@ def test_choosing_ingredients_saves_them_and_the_prompts_shrink(screen, store):
     assert "保存しました" in screen._status.value
 
 
-def test_a_population_the_assessment_cannot_read_leaves_figures_to_be_typed(store):
+def test_a_population_without_counted_years_says_figures_are_to_be_typed(store):
     from kit.ui.pitch import PitchScreen
 
     projected_only = datasets.sample("population").assign(区分="推計")  # no counted year to compare with
@@ -262,6 +262,7 @@ def test_a_population_the_assessment_cannot_read_leaves_figures_to_be_typed(stor
     screen = PitchScreen(store).open("3班")
     screen._issue.value = ISSUE.id
     assert screen._fig_suggest.options == () and screen._fig_suggest.value is None
+    assert "実績の年がありません" in screen._fig_suggest_note.value
     assert {case_id for _, case_id in screen._case.options[1:6]} == set(ISSUE.case_ids)
 
 

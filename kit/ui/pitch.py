@@ -108,6 +108,7 @@ class PitchScreen(Screen):
         self._cases = pd.DataFrame()
         self._actors = pd.DataFrame()
         self._town: TownTables | None = None   # what figures are suggested from
+        self._town_problem = ""                 # why there is none
         self._suggestions: list[Figure] = []
         self._area_names: dict[str, str] = {}
         self._issues = []
@@ -135,8 +136,8 @@ class PitchScreen(Screen):
         try:
             self._town = TownTables.derive(datasets.for_workspace(workspace, "population"),
                                            datasets.for_workspace(workspace, "certification"), areas)
-        except (KeyError, ValueError):  # an uploaded table the assessment cannot read: type figures by hand
-            self._town = None
+        except (KeyError, ValueError) as error:  # an uploaded table with nothing to compare: type figures by hand
+            self._town, self._town_problem = None, str(error).strip("'")
         self._area_names = dict(zip(areas["地区コード"], areas["地区名"]))
         self._issues = load_issues(workspace)
         self._filling = True
@@ -208,6 +209,7 @@ class PitchScreen(Screen):
         add_suggested = _button("この数字を追加", "plus")
         add_suggested.on_click(self._add_suggested)
         self._fig_message = widgets.HTML()
+        self._fig_suggest_note = widgets.HTML()
 
         self._case = widgets.Dropdown(description="事例", layout=_FULL, style={"description_width": "6em"})
         self._story = widgets.HTML()
@@ -229,7 +231,7 @@ class PitchScreen(Screen):
             widgets.HTML("<h3>需要の大きさを示す数字</h3><p>地域診断の画面で見た数字を、出典とともに入れます。"
                          "比べる数字（市全体、2020年など）があると、スライドにグラフが入ります。</p>"),
             self._figure_rows,
-            widgets.HBox([self._fig_suggest, add_suggested]),
+            widgets.HBox([self._fig_suggest, add_suggested]), self._fig_suggest_note,
             widgets.HTML("<p>または自分で入れる:</p>"),
             widgets.VBox([widgets.HBox([self._fig_label, self._fig_value, self._fig_unit]),
                           widgets.HBox([self._fig_source]),
@@ -256,6 +258,9 @@ class PitchScreen(Screen):
 
     def _fill_suggestions(self, issue) -> None:
         self._suggestions = suggested_figures(self._town, issue) if self._town is not None else []
+        self._fig_suggest_note.value = "" if self._town is not None else message(
+            "info", f"地域診断の数字を候補に出せません（{html.escape(self._town_problem)}）。"
+                    "下の欄に数字と出典を入れてください。")
         self._fig_suggest.options = [(figure.text(), index) for index, figure in enumerate(self._suggestions)]
         self._fig_suggest.value = 0 if self._suggestions else None
 
