@@ -108,7 +108,6 @@ class PitchScreen(Screen):
         self._cases = pd.DataFrame()
         self._actors = pd.DataFrame()
         self._town: TownTables | None = None   # what figures are suggested from
-        self._town_problem = ""                 # why there is none
         self._suggestions: list[Figure] = []
         self._area_names: dict[str, str] = {}
         self._issues = []
@@ -136,8 +135,12 @@ class PitchScreen(Screen):
         try:
             self._town = TownTables.derive(datasets.for_workspace(workspace, "population"),
                                            datasets.for_workspace(workspace, "certification"), areas)
+            self._fig_suggest_note.value = ""
         except (KeyError, ValueError) as error:  # an uploaded table with nothing to compare: type figures by hand
-            self._town, self._town_problem = None, str(error).strip("'")
+            self._town = None
+            reason = str(error.args[0]) if error.args else type(error).__name__  # KeyError's str() adds quotes
+            self._fig_suggest_note.value = message(
+                "info", f"地域診断の数字を候補に出せません（{html.escape(reason)}）。下の欄に数字と出典を入れてください。")
         self._area_names = dict(zip(areas["地区コード"], areas["地区名"]))
         self._issues = load_issues(workspace)
         self._filling = True
@@ -258,9 +261,6 @@ class PitchScreen(Screen):
 
     def _fill_suggestions(self, issue) -> None:
         self._suggestions = suggested_figures(self._town, issue) if self._town is not None else []
-        self._fig_suggest_note.value = "" if self._town is not None else message(
-            "info", f"地域診断の数字を候補に出せません（{html.escape(self._town_problem)}）。"
-                    "下の欄に数字と出典を入れてください。")
         self._fig_suggest.options = [(figure.text(), index) for index, figure in enumerate(self._suggestions)]
         self._fig_suggest.value = 0 if self._suggestions else None
 
