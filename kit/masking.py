@@ -26,7 +26,7 @@ from kit.tokens import Token, tokenize
 from kit.vocab import KINSHIP_TERMS, NAME_HONORIFICS, PERSON_ROLE_TERMS
 
 __all__ = ["NAME", "PHONE", "EMAIL", "ADDRESS", "BIRTH", "KINDS", "PLACEHOLDERS", "Masked", "MaskResult",
-           "mask_text", "mask_table", "summary", "main"]
+           "MaskingUnavailable", "mask_text", "mask_table", "summary", "main"]
 
 NAME, PHONE, EMAIL, ADDRESS, BIRTH = "氏名", "電話番号", "メールアドレス", "住所", "生年月日"
 # In the order overlapping finds are preferred: an e-mail's digits are no phone number.
@@ -34,6 +34,17 @@ KINDS: tuple[str, ...] = (EMAIL, PHONE, BIRTH, ADDRESS, NAME)
 PLACEHOLDERS: dict[str, str] = {
     NAME: "〇〇", PHONE: "〈電話番号〉", EMAIL: "〈メール〉", ADDRESS: "〈住所〉", BIRTH: "〈生年月日〉",
 }
+
+
+class MaskingUnavailable(RuntimeError):
+    """The masking engine cannot be reached. Whoever saves free text must then
+    store nothing and tell the user (``message`` is Japanese, for the page):
+    falling back silently to weaker masking would keep names at rest."""
+
+    message = "個人情報を伏せる仕組みが今は使えないため、保存していません。しばらくしてからもう一度試してください。"
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail or self.message)
 
 
 @dataclass(frozen=True)
