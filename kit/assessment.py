@@ -25,7 +25,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from kit import vocab
+from kit import risk_rules, vocab
 from kit.reference import BASE_YEAR, GROUPS
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "certification_trend",
     "resource_table",
     "needs_supply",
+    "check_upload",
 ]
 
 WORKING_AGE = "15-64歳"
@@ -98,7 +99,11 @@ def _both_sexes(population: pd.DataFrame) -> pd.DataFrame:
 
 
 def age_groups(population: pd.DataFrame) -> pd.DataFrame:
-    """Long table: 地区コード, 年, 区分 (実績/推計), 年齢区分, 人口, the whole town included."""
+    """Long table: 地区コード, 年, 区分 (実績/推計), 年齢区分, 人口, the whole town included.
+
+    The whole town is the sum of its areas. Rows the population gives for the
+    whole town itself (地区コード 全域) count for the years its areas lack: a
+    projection made only for a whole city beside its wards' census figures."""
     both = _both_sexes(population)
     lower = _lower_age(both["年齢階級"])
     parts = []
@@ -107,9 +112,12 @@ def age_groups(population: pd.DataFrame) -> pd.DataFrame:
         summed = members.groupby(["地区コード", "年", "区分"])["人口"].sum(min_count=1).reset_index()
         parts.append(summed.assign(年齢区分=group))
     table = pd.concat(parts, ignore_index=True)
-    town = (table.groupby(["年", "区分", "年齢区分"])["人口"].sum(min_count=1).reset_index()
+    given = table["地区コード"] == vocab.WHOLE_TOWN
+    areas, own = table[~given], table[given]
+    town = (areas.groupby(["年", "区分", "年齢区分"])["人口"].sum(min_count=1).reset_index()
             .assign(地区コード=vocab.WHOLE_TOWN))
-    return pd.concat([table, town], ignore_index=True)[["地区コード", "年", "区分", "年齢区分", "人口"]]
+    town = pd.concat([town, own[~own["年"].isin(town["年"])]], ignore_index=True)
+    return pd.concat([areas, town], ignore_index=True)[["地区コード", "年", "区分", "年齢区分", "人口"]]
 
 
 def population_table(population: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
@@ -254,3 +262,17 @@ def _quadrant(rate: float, town_rate: float, supply: float, town_supply: float) 
     need = "ニーズ高" if rate > town_rate else "ニーズ低"
     have = "資源少" if supply < town_supply else "資源多"
     return f"{need}・{have}"
+
+
+def check_upload(kind: str, table: pd.DataFrame) -> None:
+    """Refuse (ValueError, Japanese) a file that reads well but that the assessment
+    cannot use; nothing is stored then."""
+    if kind == "needs_survey":
+        problems = risk_rules.item_problems(table)
+        if problems:
+            shown = "／".join(problems[:5]) + (f" ほか{len(problems) - 5}件" if len(problems) > 5 else "")
+            raise ValueError(f"設問の回答に読めない値があります: {shown}")
+        if not risk_rules.usable_rule_sets(table):
+            raise ValueError("リスクを判定できる設問の列も、判定結果（該当/非該当）の列もありません")
+    if kind == "population" and not {"計", "男", "女"} & set(table["性別"]):
+        raise ValueError("人口の表に性別（計・男・女）の値がありません")

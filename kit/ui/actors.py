@@ -29,6 +29,7 @@ from kit.paths import SAMPLE_TOWN
 from kit.precedents import closest_for_matches, load_precedents, search
 from kit.ui.common import Screen, download_link, message
 from kit.ui.upload import UploadBox
+from kit.ui.town import own_town_notice
 
 __all__ = ["PAGE_SIZE", "ActorsModel", "ActorsScreen", "actor_table_html", "counts_html", "grid_html",
            "candidates_html", "issue_summary_html", "precedent_html"]
@@ -366,7 +367,9 @@ class ActorsScreen(Screen):
         self._issue_pick.options = [(f"{i.id} {i.statement}", i.id) for i in self.model.issues]
         self._restore_draft()
         self._refresh()
-        return [self._tabs]
+        notice = own_town_notice(workspace, ("actors",), self._data_fixed,
+                                 "主体は「2 登録・編集」で一件ずつ入れるか、「3 読み込みと重複」で読み込めます。")
+        return [*notice, self._tabs]
 
     def _refresh(self) -> None:
         self._page = 0

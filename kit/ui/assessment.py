@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 from collections.abc import Callable
 from datetime import date
 
@@ -24,13 +25,14 @@ import traitlets
 from kit import assessment as asm
 from kit import assessment_charts as ac
 from kit import chart_cache, charts, datasets, maps, reference, risk_rules, vocab
+from kit import town as tw
 from kit.export import export_filename, to_xlsx
 from kit.masking import mask_table
 from kit.paths import SAMPLE_TOWN
 from kit.store import StoreError
 from kit.ui.checklist import ChecklistPanel
-from kit.ui.common import Screen, autosaved_text, download_link, message
-from kit.ui.upload import UploadBox
+from kit.ui.common import Screen, autosaved_text, download_link, message, town_line
+from kit.ui.town import DataRow, TownPicker, missing_data_html
 
 __all__ = ["MEMO_PROMPTS", "SETTINGS_KEY", "DATA_KINDS", "AssessmentModel", "AssessmentScreen", "memo_key"]
 
@@ -46,8 +48,12 @@ MEMO_PROMPTS: tuple[tuple[str, str, str], ...] = (
 TAB_TITLES = ("人口と高齢化", "全国と比べる", "要介護認定", "ニーズ調査のリスク", "地域資源とニーズ",
               "地図", "気づきメモ・書き出し", "都道府県の方へ", "自分のデータ")
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_SAMPLE_TOWN = "みどり野市"
-_OWN_TOWN = "自分のまち"
+# What each tab shows needs these kinds; a tab whose kinds are missing for the
+# user's own town says which files to get instead.
+TAB_NEEDS: dict[int, tuple[str, ...]] = {0: ("population",), 1: ("population",), 2: ("certification",),
+                                         3: ("needs_survey",), 4: ("resources", "needs_survey")}
+_MAP_TAB = 5
+_log = logging.getLogger(__name__)
 _ROW = widgets.Layout(display="flex", flex_flow="row wrap", align_items="flex-start", grid_gap="1.5em")
 
 
@@ -100,13 +106,15 @@ class AssessmentModel(traitlets.HasTraits):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.tables: dict[str, pd.DataFrame] = {}
-        self.own: set[str] = set()     # kinds the user brought
+        self.town = tw.Town()
+        self.sources: dict[str, str] = {}   # kind → datasets.SAMPLE / UPLOAD / NATIONAL / MISSING …
         self.fingerprint = ""          # of the tables, part of every drawn chart's key
         self._cache: dict[tuple, object] = {}
 
-    def use(self, tables: dict[str, pd.DataFrame], own: set[str]) -> None:
+    def use(self, tables: dict[str, pd.DataFrame], sources: dict[str, str], town: tw.Town = tw.Town()) -> None:
         self.tables = dict(tables)
-        self.own = set(own)
+        self.sources = dict(sources)
+        self.town = town
         self.fingerprint = chart_cache.fingerprint(*(self.tables[kind] for kind in sorted(self.tables)))
         self._cache.clear()
         years = sorted(self.tables["certification"]["年"].dropna().unique())
@@ -127,7 +135,15 @@ class AssessmentModel(traitlets.HasTraits):
 
     @property
     def town_name(self) -> str:
-        return _OWN_TOWN if "population" in self.own else _SAMPLE_TOWN
+        return self.town.shown_name
+
+    def has(self, kind: str) -> bool:
+        """Whether the town has data of ``kind`` (the sample town has every kind)."""
+        return len(self.tables[kind]) > 0
+
+    def missing(self, tab: int) -> tuple[str, ...]:
+        """The kinds a tab needs that the town lacks."""
+        return tuple(kind for kind in TAB_NEEDS.get(tab, ()) if not self.has(kind))
 
     def area_names(self) -> dict[str, str]:
         return asm.area_names(self.tables["areas"])
@@ -186,6 +202,8 @@ class AssessmentModel(traitlets.HasTraits):
 
     def need_options(self) -> list[str]:
         """Risk domains the active rule set can judge."""
+        if not self.has("needs_survey"):
+            return []
         judged = self.rates().groupby("領域")["分母"].sum()
         return [d for d in vocab.RISK_FLAGS if judged.get(d, 0) > 0]
 
@@ -201,7 +219,8 @@ class AssessmentModel(traitlets.HasTraits):
             town = self.town_profile()
             total = town[(town["年"] == reference.BASE_YEAR) & (town["区分"] == reference.GROUPS[0])]["人口"]
             value = reference.metric_values(town, self.metric)
-            return reference.peer_rank(float(total.iloc[0]) if len(total) else float("nan"), value, self.metric)
+            return reference.peer_rank(float(total.iloc[0]) if len(total) else float("nan"), value, self.metric,
+                                       exclude=self.town.code or None)
         return self._cached(("peer", self.metric), make)
 
     def comparison(self) -> pd.DataFrame:
@@ -230,7 +249,9 @@ class AssessmentModel(traitlets.HasTraits):
     # ------------------------------------------------------------ the area map
 
     def map_indicators(self) -> dict[str, Callable[[], pd.DataFrame]]:
-        """Label → function giving 地区コード, 地区名, 値 per area."""
+        """Label → function giving 地区コード, 地区名, 値 per area, for the data the town has."""
+        if not self.has("population"):
+            return {}
         first, last = self.years()
         pop = self.population()
 
@@ -244,16 +265,20 @@ class AssessmentModel(traitlets.HasTraits):
             f"85歳以上の伸び（{last}年, {first}年=100）": population(last, reference.GROUPS[3], "伸び"),
             f"85歳以上1人あたりの15-64歳（{last}年）": lambda: self.ratios()[self.ratios()["年"] == last].rename(
                 columns={self.ratios().columns[-1]: "値"}),
-            f"要介護認定率（{self.cert_year}年, %）": lambda: self.certification().rename(columns={"認定率": "値"}),
         }
-        rates = self.rates()
-        for risk in dict.fromkeys(rates.loc[rates["分母"] > 0, "リスク"]):
-            options[f"{risk}の該当率（%, 判定方法: {self.rules.name}）"] = (
-                lambda risk=risk: rates[rates["リスク"] == risk].assign(値=lambda d: d["該当率"] * 100))
-        res = self.resources()
-        for kind in dict.fromkeys(res["種別"]):
-            options[f"{kind}（65歳以上千人あたり）"] = (
-                lambda kind=kind: res[res["種別"] == kind].rename(columns={"千人あたり": "値"}))
+        if self.has("certification"):
+            options[f"要介護認定率（{self.cert_year}年, %）"] = (
+                lambda: self.certification().rename(columns={"認定率": "値"}))
+        if self.has("needs_survey"):
+            rates = self.rates()
+            for risk in dict.fromkeys(rates.loc[rates["分母"] > 0, "リスク"]):
+                options[f"{risk}の該当率（%, 判定方法: {self.rules.name}）"] = (
+                    lambda risk=risk: rates[rates["リスク"] == risk].assign(値=lambda d: d["該当率"] * 100))
+        if self.has("resources"):
+            res = self.resources()
+            for kind in dict.fromkeys(res["種別"]):
+                options[f"{kind}（65歳以上千人あたり）"] = (
+                    lambda kind=kind: res[res["種別"] == kind].rename(columns={"千人あたり": "値"}))
         return options
 
     def map_values(self) -> pd.DataFrame:
@@ -276,7 +301,7 @@ class AssessmentScreen(Screen):
         self._filling = False
         self._geojson = json.loads((SAMPLE_TOWN / "areas.geojson").read_text(encoding="utf-8"))
         self._build()
-        self.model.use({kind: datasets.sample(kind) for kind in DATA_KINDS}, set())
+        self.model.use({kind: datasets.sample(kind) for kind in DATA_KINDS}, dict.fromkeys(DATA_KINDS, datasets.SAMPLE))
         self._fill_choices()
         self.model.observe(self._on_model, names=["area", "rule_set", "compare", "metric", "cert_year",
                                                   "need", "kinds", "map_indicator", "version"])
@@ -321,10 +346,13 @@ class AssessmentScreen(Screen):
         self._bar = widgets.VBox([widgets.HBox([self._area, self._rule], layout=_ROW), self._rule_note],
                                  layout=widgets.Layout(border="1px solid #cfd8e3", padding="0.4em"))
         self._bar.add_class("kit-assessment-bar")
-        self._tabs = widgets.Tab(children=[self._build_population(), self._build_compare(),
-                                           self._build_certification(), self._build_risk(),
-                                           self._build_resources(), self._build_map(), self._build_memo(),
-                                           self._build_checklist(), self._build_data()],
+        self._panes = [self._build_population(), self._build_compare(), self._build_certification(),
+                       self._build_risk(), self._build_resources(), self._build_map(), self._build_memo(),
+                       self._build_checklist(), self._build_data()]
+        # Where a tab says which of the own town's files it still needs, in place of its content.
+        self._lacking = {tab: widgets.HTML() for tab in (*TAB_NEEDS, _MAP_TAB)}
+        self._tabs = widgets.Tab(children=[widgets.VBox([self._lacking[tab], pane]) if tab in self._lacking
+                                           else pane for tab, pane in enumerate(self._panes)],
                                  titles=TAB_TITLES)
         self._tabs.observe(lambda _: self.render(), "selected_index")
 
@@ -444,26 +472,39 @@ class AssessmentScreen(Screen):
         return self.checklist
 
     def _build_data(self) -> widgets.Widget:
+        self.town_picker = TownPicker()
         self._data_rows = widgets.VBox()
         return widgets.VBox([
-            widgets.HTML("<p>何も読み込まなければ見本のまち「みどり野市」で学べます。"
-                         "自分のまちのファイル（CSV・Excel）を読み込むと、このページの表と図が切り替わります。"
+            widgets.HTML("<h4>自分のまちを選ぶ</h4><p>市区町村を選ぶと、ファイルがなくても国勢調査（2020年）と"
+                         "社人研の推計（2045年まで）で、人口と高齢化の見通しをすぐに見られます。</p>"),
+            self.town_picker,
+            widgets.HTML("<h4>自分のまちのファイルを読み込む</h4><p>圏域ごとの人口、要介護認定、ニーズ調査、地域資源の"
+                         "CSV・Excel を読み込むと、このページの表と図がそのデータに切り替わります。"
                          "読み込めなかったときは、それまでのデータのままです。</p>"),
             self._data_rows])
 
     # ------------------------------------------------------------ phase 2
 
     def _bind(self, workspace) -> list[widgets.Widget]:
-        own = {kind for kind in DATA_KINDS if datasets.is_uploaded(workspace, kind)}
-        if own:
-            self.model.use({kind: datasets.for_workspace(workspace, kind) for kind in DATA_KINDS}, own)
+        town = tw.current(workspace)
+        if not town.sample:   # the preheated screen already shows the sample town
+            self._use(workspace, town)
         self._restore(workspace.get(SETTINGS_KEY, {}) or {})
         self.checklist.bind(workspace)
-        self._data_rows.children = [self._data_row(kind) for kind in DATA_KINDS]
+        self.town_picker.bind(workspace, lambda _town: self._reload())
+        self._data_rows.children = [DataRow(kind, workspace, self._reload, known_areas=self._known_areas,
+                                            check=asm.check_upload) for kind in DATA_KINDS]
         self._fill_choices()
         self._show_memos()
         self.render()
         return [self._status, self._bar, self._tabs]
+
+    def _use(self, workspace, town: tw.Town) -> None:
+        sources = {kind: datasets.source(workspace, kind, town) for kind in DATA_KINDS}
+        self.model.use({kind: datasets.for_workspace(workspace, kind, town) for kind in DATA_KINDS}, sources, town)
+        if town.code and self.model.compare == reference.NATION:
+            # The own town is first compared with its prefecture (the nation is always shown too).
+            self.model.compare = f"P:{reference.municipalities().set_index('市区町村コード').loc[town.code, '都道府県コード']}"
 
     def _restore(self, saved: dict) -> None:
         """Saved choices that still make sense for the data in use."""
@@ -555,9 +596,9 @@ class AssessmentScreen(Screen):
     def _fill_indicators(self) -> None:
         options = list(self.model.map_indicators())
         self._indicator.options = options
-        if self.model.map_indicator not in options:
+        if self.model.map_indicator not in options and options:
             self.model.map_indicator = options[0]
-        self._indicator.value = self.model.map_indicator
+        self._indicator.value = self.model.map_indicator if options else None
 
     def _on_prefecture(self, change) -> None:
         if self._filling:
@@ -627,12 +668,34 @@ class AssessmentScreen(Screen):
                      3: self._render_risk, 4: self._render_resources, 5: self._render_map, 6: self._render_memo}
         if tab not in renderers:
             return
+        if tab in self._lacking:
+            lacking = self._lacking_html(tab)
+            self._lacking[tab].value = lacking
+            self._panes[tab].layout.display = "none" if lacking else None
+            if lacking:
+                self._drawn[tab] = state
+                return
         try:
             renderers[tab]()
-        except Exception as error:  # a page must show a sentence, never a traceback
-            self._status.value = message("error", f"「{TAB_TITLES[tab]}」を表示できませんでした（{type(error).__name__}: {error}）")
+        except Exception:  # a page shows a sentence, never exception text; the log keeps the cause
+            _log.exception("tab %s could not be drawn", tab)
+            self._status.value = message("error", f"「{TAB_TITLES[tab]}」を表示できませんでした。読み込んだファイルどうしが"
+                                                  "合っているか（地区コード・年）を「自分のデータ」タブで確かめてください。")
             return
         self._drawn[tab] = state
+
+    def _lacking_html(self, tab: int) -> str:
+        """What stands in for a tab's content when the town lacks its data ("" if none)."""
+        m = self.model
+        if tab == _MAP_TAB:
+            if m.town.sample or not m.has("population"):
+                return "" if m.town.sample else self._lacking_html(0)
+            return message("info", f"{m.town_name}の地区の境界（地図のデータ）はキットにないため、地区の地図は描けません。"
+                                   "「全国と比べる」タブの全国の地図では、このまちの位置と値を見られます。")
+        missing = m.missing(tab)
+        if not missing or self.workspace is None:
+            return ""
+        return missing_data_html(missing, m.town, self.workspace, "「自分のデータ」タブで読み込めます。")
 
     def _render_population(self) -> None:
         m = self.model
@@ -846,53 +909,29 @@ class AssessmentScreen(Screen):
 
     # ------------------------------------------------------------ own data
 
-    def _data_row(self, kind: str) -> widgets.Widget:
-        status = widgets.HTML(self._data_status(kind))
-        reset = widgets.Button(description="見本のデータに戻す", icon="undo",
-                               disabled=not datasets.is_uploaded(self.workspace, kind))
-
-        def loaded(result) -> None:
-            self.use_upload(kind, result.data)
-            status.value = self._data_status(kind)
-            reset.disabled = False
-
-        def back(_button) -> None:
-            self.workspace.delete(datasets.table_key(kind))
-            self._reload()
-            status.value = self._data_status(kind)
-            reset.disabled = True
-
-        reset.on_click(back)
-        known = None if kind == "areas" else (lambda: list(self.model.tables["areas"]["地区コード"]))
-        box = UploadBox(kind, on_loaded=loaded, known_areas=known)
-        row = widgets.Accordion([widgets.VBox([status, box, reset])], titles=(datasets.KIND_LABELS[kind],))
-        row.selected_index = None
-        return row
-
-    def _data_status(self, kind: str) -> str:
-        table = self.workspace.get_table(datasets.table_key(kind)) if self.workspace else None
-        return ("使用中: 見本のまち (みどり野市)" if table is None
-                else f"使用中: 読み込んだデータ ({len(table):,}行)")
+    def _known_areas(self) -> list[str]:
+        return list(self.model.tables["areas"]["地区コード"])
 
     def use_upload(self, kind: str, table: pd.DataFrame) -> None:
-        """Adopt an uploaded table, or raise ValueError (Japanese) and keep the old one.
-        The upload box shows the message; nothing is stored on failure."""
-        if kind == "needs_survey":
-            problems = risk_rules.item_problems(table)
-            if problems:
-                shown = "／".join(problems[:5]) + (f" ほか{len(problems) - 5}件" if len(problems) > 5 else "")
-                raise ValueError(f"設問の回答に読めない値があります: {shown}")
-            if not risk_rules.usable_rule_sets(table):
-                raise ValueError("リスクを判定できる設問の列も、判定結果（該当/非該当）の列もありません")
-        if kind == "population" and not {"計", "男", "女"} & set(table["性別"]):
-            raise ValueError("人口の表に性別（計・男・女）の値がありません")
-        self.workspace.put_table(datasets.table_key(kind), table)
+        """Adopt an uploaded table, or raise ValueError (Japanese) and keep the old one."""
+        asm.check_upload(kind, table)
+        datasets.put_upload(self.workspace, kind, table)
         self._reload()
 
     def _reload(self) -> None:
-        own = {kind for kind in DATA_KINDS if datasets.is_uploaded(self.workspace, kind)}
+        """Read the workspace's town and files again, after a choice or an upload."""
+        town = tw.current(self.workspace)
         self._drawn.clear()
-        self.model.use({kind: datasets.for_workspace(self.workspace, kind) for kind in DATA_KINDS}, own)
-        self._status.value = message("ok", "データを切り替えました。" + (
-            "見本のまちのデータと混ざっています。地区コードがそろっているか確かめてください。"
-            if own and own != set(DATA_KINDS) else ""))
+        self._use(self.workspace, town)
+        for row in self._data_rows.children:
+            row.refresh()
+        found = self._mismatch.show(self.workspace)
+        self._town_line.value = town_line(town)
+        self._fill_choices()
+        self._show_memos()
+        self._status.value = message("warning" if found else "ok", f"データを切り替えました（{town.label}）。"
+                                     + ("読み込んだファイルのうち、地区の一覧と合わないものは使っていません（「自分のデータ」タブ）。"
+                                        if found else ""))
+        self.render()
+
+    _data_fixed = _reload

@@ -26,6 +26,7 @@ from kit.tagging import Suggestion, case_text, suggest, tags_of
 from kit.tokens import warm_up
 from kit.ui.common import Screen, message
 from kit.ui.upload import UploadBox
+from kit.ui.town import own_town_notice
 
 __all__ = ["CasesModel", "CasesScreen", "case_card_html", "case_cards_html", "tags_by_area_html", "urgency_html",
            "masked_items_html", "card_label"]
@@ -327,7 +328,10 @@ class CasesScreen(Screen):
                                 datasets.for_workspace(workspace, "areas"))
         self.model.observe(lambda _change: self._refresh(), "revision")
         self._refresh()
-        return [self.tabs]
+        notice = own_town_notice(workspace, ("cases",), self._data_fixed,
+                                 "事例は「1 事例カード」の下の「事例を追加・編集する」で一件ずつ入れるか、"
+                                 "「事例のファイルを読み込む」で読み込めます（氏名などは保存の前に伏せ字にします）。")
+        return [*notice, self.tabs]
 
     def _refresh(self) -> None:
         self._quiet = True

@@ -7,15 +7,20 @@ import html
 import unicodedata
 from datetime import datetime, timedelta, timezone
 
+from collections.abc import Callable
+
 import ipywidgets as widgets
 
+from kit import datasets
+from kit import town as tw
 from kit import workshop as wk
 from kit.pages import LANDING
-from kit.store import Workspace, open_store
+from kit.store import StoreError, Workspace, open_store
 from kit.workspace import DEFAULT_WORKSPACE, page_link
 
 __all__ = ["Screen", "message", "link_button", "autosaved_text", "page_style", "resolve_workspace",
-           "download_link", "clock_html", "WorkshopClock", "workshop_clock"]
+           "download_link", "clock_html", "WorkshopClock", "workshop_clock", "town_line", "MismatchBox",
+           "RELOAD_PAGE"]
 
 _MESSAGE_COLOURS = {
     "info": ("#e8f1fb", "#1f5f99"),
@@ -56,6 +61,23 @@ def autosaved_text(text: widgets.Textarea | widgets.Text, status: widgets.HTML,
         status.value = f'<span class="kit-saved" style="color:#1d6b35">保存しました ({datetime.now():%H:%M:%S})</span>'
 
     text.observe(save, "value")
+
+
+# Put into an HTML widget, makes the browser load the page again (the template's
+# script watches for it): the way a screen starts over on other data.
+RELOAD_PAGE = '<span class="kit-reload-now"></span>'
+
+
+def town_line(town: tw.Town) -> str:
+    """The line under a page's banner naming the town the page shows."""
+    if town.practice:
+        kind, text = "warning", town.label
+    elif town.own:
+        kind, text = "info", f"このワークスペースのまち: {town.label}"
+    else:
+        kind, text = "info", (f"見本のまち「{tw.SAMPLE_NAME}」で学んでいます。"
+                              "自分のまちは「はじめに」で選べます。")
+    return message(kind, text).replace("kit-message", "kit-message kit-town-line", 1)
 
 
 def page_style() -> widgets.HTML:
@@ -172,6 +194,47 @@ def workshop_clock(workspace) -> widgets.Widget:
     return widgets.Box()
 
 
+class MismatchBox(widgets.VBox):
+    """The files of a workspace that disagree with each other, each with one click
+    back to a consistent state (take the disagreeing file back, or restore the
+    previous area list). Empty when everything agrees."""
+
+    def __init__(self, on_fixed: Callable[[], None]):
+        super().__init__()
+        self._on_fixed = on_fixed
+        self._workspace = None
+        self.add_class("kit-mismatch")
+
+    def show(self, workspace) -> list[datasets.Mismatch]:
+        self._workspace = workspace
+        found = datasets.mismatches(workspace)
+        rows = []
+        for problem in found:
+            buttons = [self._button(f"{datasets.KIND_LABELS[problem.kind]}のファイルを取り消す",
+                                    lambda k=problem.kind: datasets.delete_upload(workspace, k))]
+            if datasets.has_previous_areas(workspace):
+                buttons.append(self._button("地区の一覧を前のものに戻す",
+                                            lambda: datasets.restore_previous_areas(workspace)))
+            rows.append(widgets.VBox([widgets.HTML(message("error", problem.message)), widgets.HBox(buttons)]))
+        self.children = rows
+        return found
+
+    def _button(self, label: str, fix: Callable[[], None]) -> widgets.Button:
+        button = widgets.Button(description=label, icon="wrench", layout=widgets.Layout(width="auto"))
+
+        def click(_button) -> None:
+            try:
+                fix()
+            except StoreError as error:
+                self.children = [*self.children, widgets.HTML(message("error", f"直せませんでした（{error}）"))]
+                return
+            self.show(self._workspace)
+            self._on_fixed()
+
+        button.on_click(click)
+        return button
+
+
 def download_link(data: bytes, filename: str, label: str, mime: str) -> str:
     """A link that saves ``data`` as ``filename`` in the browser.
 
@@ -196,6 +259,8 @@ class Screen:
         self.workspace = None
         self._style = widgets.VBox([page_style(), widgets.HTML(css)]) if css else page_style()
         self._banner = widgets.HTML()
+        self._town_line = widgets.HTML()
+        self._mismatch = MismatchBox(on_fixed=self._data_fixed)
         self.view = widgets.VBox([self._style, self._banner])
         if css_class:
             self.view.add_class(css_class)
@@ -212,8 +277,16 @@ class Screen:
             self.view.children = [self._style, self._banner]
             return self
         self.workspace = workspace
-        self.view.children = [self._style, self._banner, workshop_clock(workspace), *self._bind(workspace)]
+        self._mismatch.show(workspace)
+        self._town_line.value = town_line(tw.current(workspace))
+        self.view.children = [self._style, self._banner, workshop_clock(workspace), self._town_line,
+                              self._mismatch, *self._bind(workspace)]
         return self
+
+    def _data_fixed(self) -> None:
+        """After a click put the workspace's files right: start the page over on them.
+        A screen that can re-read its data in place overrides this."""
+        self._town_line.value += RELOAD_PAGE
 
     def _bind(self, workspace) -> list[widgets.Widget]:
         """Read ``workspace`` into the screen; return the widgets shown under the banner."""

@@ -30,6 +30,7 @@ from kit.pitch import (RUBRIC, RUBRIC_LEVELS, REVIEWS_KEY, TEXT_FIELDS, Figure, 
 from kit.pitch_export import PPTX_MIME, chart_images, to_html, to_pptx
 from kit.store import StoreError
 from kit.ui.common import Screen, download_link, message
+from kit.ui.town import own_town_notice
 from kit.vocab import CROSS_SECTOR_FIELDS, THREE_WAY_GAINS
 from kit.workshop import review_names
 
@@ -151,7 +152,9 @@ class PitchScreen(Screen):
             self._filling = False
         self._show_received()
         self._on_pitch()
-        return [self._prompts, self._status, self._tabs]
+        notice = own_town_notice(workspace, ("cases", "actors"), self._data_fixed,
+                                 "事例は「個別事例から地域課題へ」、主体は「多様な主体リスト」のページで入れます。")
+        return [*notice, self._prompts, self._status, self._tabs]
 
     # -- saving ----------------------------------------------------------------------------
     def _set(self, name: str, value) -> None:

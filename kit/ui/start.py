@@ -7,15 +7,17 @@ import html
 
 import ipywidgets as widgets
 
+from kit import assessment as asm
 from kit import datasets
+from kit import town as tw
 from kit import workshop as wk
 from kit.io import KINDS
 from kit.pages import LANDING, STEPS, available_steps
 from kit.self_assessment import responses
 from kit.store import StoreError
-from kit.ui.common import Screen, autosaved_text, link_button, message, resolve_workspace, workshop_clock
+from kit.ui.common import Screen, autosaved_text, link_button, message, resolve_workspace, town_line, workshop_clock
 from kit.ui.self_assessment import SelfAssessmentForm
-from kit.ui.upload import UploadBox
+from kit.ui.town import DataRow, TownPicker
 from kit.workspace import DEFAULT_WORKSPACE, page_link
 
 __all__ = ["StartScreen"]
@@ -50,6 +52,7 @@ class StartScreen(Screen):
                                       layout=widgets.Layout(width="100%", height="6em"))
         self._memo_status = widgets.HTML()
         self._data_rows = widgets.VBox()
+        self.town_picker = TownPicker()
 
     # -- phase 2 ---------------------------------------------------------------
     def open(self, requested: str | None) -> "StartScreen":
@@ -76,10 +79,12 @@ class StartScreen(Screen):
         switch.selected_index = None
         body = [self._steps,
                 widgets.HTML("<h3>この研修で持ち帰りたいこと</h3>"), self._memo, self._memo_status,
-                widgets.HTML("<h3>自分のまちのデータを使う</h3>"
+                widgets.HTML("<h3>自分のまちで使う</h3>"
                              "<p>何もしなければ見本のまち「みどり野市」のデータで学べます。"
-                             "自分のまちの CSV や Excel を読み込むと、すべてのステップでそのデータを使います。</p>"),
-                self._data_rows]
+                             "自分の市区町村を選ぶと、ファイルがなくても人口と高齢化の見通し（2045年まで）を"
+                             "地域診断で見られます。圏域ごとの人口や要介護認定、ニーズ調査などは、"
+                             "ファイル（CSV・Excel）を読み込むと、すべてのステップでそのデータを使います。</p>"),
+                self.town_picker, self._data_rows]
         if isinstance(workspace, wk.TeamWorkspace):
             self._banner.value = message(
                 "ok", f"研修「{workspace.title}」に、チーム「{workspace.team}」として参加しています。"
@@ -89,7 +94,10 @@ class StartScreen(Screen):
         else:
             self._banner.value = message(
                 "ok", f"ワークスペース「{workspace.name}」で作業中です。入力した内容は自動で保存されます。")
-        self.view.children = [self._style, self._banner, workshop_clock(workspace), *body, switch]
+        self._mismatch.show(workspace)
+        self._town_line.value = town_line(tw.current(workspace))
+        self.view.children = [self._style, self._banner, workshop_clock(workspace), self._town_line,
+                              self._mismatch, *body, switch]
         return self
 
     def join(self, _button=None) -> None:
@@ -161,40 +169,32 @@ class StartScreen(Screen):
                              else "<p>ステップのページはまだありません。</p>")
 
     def _render_data(self) -> None:
-        self._data_rows.children = [self._data_row(kind) for kind in KINDS]
+        workspace = self.workspace
+        self.town_picker.bind(workspace, lambda _town: self._data_changed())
+        rows = []
+        for kind in KINDS:
+            if kind in UPLOADED_ON_STEP_PAGE:
+                page = UPLOADED_ON_STEP_PAGE[kind]
+                href = html.escape(page_link(page.file, wk.link_value(workspace)))
+                row = widgets.Accordion([widgets.HTML(
+                    f'このデータは<a href="{href}">「{html.escape(page.title)}」</a>のページで読み込みます。')],
+                    titles=(datasets.KIND_LABELS[kind],))
+                row.selected_index = None
+            else:
+                row = DataRow(kind, workspace, self._data_changed, check=asm.check_upload,
+                              known_areas=None if kind == "areas" else self._known_areas)
+            rows.append(row)
+        self._data_rows.children = rows
 
-    def _data_row(self, kind: str) -> widgets.Widget:
-        if kind in UPLOADED_ON_STEP_PAGE:
-            page = UPLOADED_ON_STEP_PAGE[kind]
-            href = html.escape(page_link(page.file, wk.link_value(self.workspace)))
-            body = widgets.HTML(f'{html.escape(self._data_status(kind))}<br>このデータは'
-                                f'<a href="{href}">「{html.escape(page.title)}」</a>のページで読み込みます。')
-            row = widgets.Accordion([body], titles=(datasets.KIND_LABELS[kind],))
-            row.selected_index = None
-            return row
-        status = widgets.HTML(self._data_status(kind))
-        reset = widgets.Button(description="見本のデータに戻す", icon="undo",
-                               disabled=not datasets.is_uploaded(self.workspace, kind))
+    def _known_areas(self) -> list[str]:
+        return list(datasets.for_workspace(self.workspace, "areas")["地区コード"])
 
-        def loaded(result) -> None:
-            self.workspace.put_table(datasets.table_key(kind), result.data)
-            status.value = self._data_status(kind)
-            reset.disabled = False
+    def _data_changed(self) -> None:
+        """A town chosen or a file read: every status on the page follows."""
+        for row in self._data_rows.children:
+            if isinstance(row, DataRow):
+                row.refresh()
+        self._mismatch.show(self.workspace)
+        self._town_line.value = town_line(tw.current(self.workspace))
 
-        def back_to_sample(_button) -> None:
-            self.workspace.delete(datasets.table_key(kind))
-            status.value = self._data_status(kind)
-            reset.disabled = True
-
-        reset.on_click(back_to_sample)
-        upload = UploadBox(kind, on_loaded=loaded)
-        body = widgets.VBox([status, upload, reset])
-        row = widgets.Accordion([body], titles=(datasets.KIND_LABELS[kind],))
-        row.selected_index = None
-        return row
-
-    def _data_status(self, kind: str) -> str:
-        if not datasets.is_uploaded(self.workspace, kind):
-            return "使用中: 見本のまち (みどり野市)"
-        table = self.workspace.get_table(datasets.table_key(kind))
-        return f"使用中: 読み込んだデータ ({len(table):,}行)"
+    _data_fixed = _data_changed
