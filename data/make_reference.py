@@ -7,6 +7,10 @@ repository) and writes compact derivatives to ``data/reference``:
   census totals and the IPSS 2018 projections for 2025–2045.
 - ``national_age_bands.csv``: the nation by 5-year age band, 2020 census (by sex)
   and IPSS 2018 projections 2020–2045 (both sexes).
+- ``census2020_age_bands.csv``: every current municipality and every ward of a
+  政令指定都市, by sex and 5-year band, with 総数 and 年齢不詳 (one row per area × sex).
+- ``ipss2018_age_bands.csv``: the IPSS 2018 projections by 5-year band (last band
+  90+) for 2020–2045, both sexes (one row per municipality × year).
 - ``municipalities.topojson`` and ``prefectures.topojson``: the simplified
   boundaries with properties reduced to codes (and prefecture names).
 - ``ATTRIBUTION.md``: the credits each source requires, and what each file holds.
@@ -28,6 +32,8 @@ __all__ = [
     "PROJECTION_FILE",
     "MUNICIPAL_TOPOLOGY_FILE",
     "PREFECTURE_TOPOLOGY_FILE",
+    "CENSUS_AGE_BANDS",
+    "PROJECTION_AGE_BANDS",
     "PROJECTION_YEARS",
     "ATTRIBUTION",
     "read_census",
@@ -35,6 +41,9 @@ __all__ = [
     "read_projection",
     "municipality_table",
     "national_age_bands",
+    "designated_wards",
+    "census_age_bands",
+    "projection_age_bands",
     "municipal_topology",
     "prefecture_topology",
     "write_reference",
@@ -48,6 +57,9 @@ CENSUS_FILE = "census2020_table2-7-1_age5_by_municipality.csv"
 PROJECTION_FILE = "ipss2018_projection_age5_by_municipality.json"
 MUNICIPAL_TOPOLOGY_FILE = "municipalities_2021_designated_city_s0010.topojson.json"
 PREFECTURE_TOPOLOGY_FILE = "prefectures_s0010.topojson.json"
+# Written files read by kit.reference.
+CENSUS_AGE_BANDS = "census2020_age_bands.csv"
+PROJECTION_AGE_BANDS = "ipss2018_age_bands.csv"
 
 # Years of the IPSS record's 7 values, and the ones the reference table keeps.
 _IPSS_YEARS = (2015, 2020, 2025, 2030, 2035, 2040, 2045)
@@ -60,6 +72,9 @@ _CENSUS_SEXES = {"総数": "計", "男": "男", "女": "女"}
 # 那珂川町 became 那珂川市 on 2018-10-01, after the IPSS codes were fixed.
 _RENAMED_CODES = {"40305": "40231"}
 _AGE_GROUPS = ("65歳以上", "75歳以上", "85歳以上")
+# 種別 of the rows of census2020_age_bands.csv.
+MUNICIPALITY, DESIGNATED_CITY, WARD = "市区町村", "政令市", "政令市の区"
+_SEX_ORDER = {"計": 0, "男": 1, "女": 2}
 _CSV = {"index": False, "encoding": "utf-8-sig", "lineterminator": "\n"}
 
 
@@ -104,6 +119,92 @@ def current_municipalities(census: pd.DataFrame) -> pd.DataFrame:
     municipalities.insert(1, "都道府県コード", municipalities["地域コード"].str[:2])
     municipalities.insert(2, "都道府県", municipalities["都道府県コード"].map(pref_names))
     return municipalities.reset_index(drop=True)
+
+
+def designated_wards(census: pd.DataFrame, municipalities: pd.DataFrame) -> pd.DataFrame:
+    """The 175 wards of the 政令指定都市 (both sexes), each with its city's code and name.
+
+    A ward is a 5-digit area that is neither the nation, a prefecture, 13100 特別区部,
+    a former municipality nor a current municipality; its city is the municipality of
+    the same prefecture whose name begins the ward's (札幌市 → 札幌市中央区).
+    """
+    both = census[census["性別"] == "計"]
+    code, name = both["地域コード"], both["地域名"]
+    wards = both[
+        code.str.fullmatch(r"\d{5}")
+        & ~code.str.endswith("000")
+        & (code != "13100")
+        & ~name.str.contains("旧：", regex=False)
+        & ~code.isin(municipalities["地域コード"])
+    ]
+    cities = []
+    for ward_code, ward_name in zip(wards["地域コード"], wards["地域名"]):
+        same_prefecture = municipalities[municipalities["都道府県コード"] == ward_code[:2]]
+        (city,) = [(c, n) for c, n in zip(same_prefecture["地域コード"], same_prefecture["地域名"])
+                   if ward_name.startswith(n) and ward_name.endswith("区") and len(ward_name) > len(n)]
+        cities.append(city)
+    return pd.DataFrame({
+        "地域コード": wards["地域コード"].to_numpy(),
+        "政令市コード": [c for c, _ in cities],
+        "政令市": [n for _, n in cities],
+    })
+
+
+def _band_header(band: str) -> str:
+    """A kit band label as the census heads it: 0-4 → 0～4歳, 90+ → 90歳以上."""
+    return f"{band[:-1]}歳以上" if band.endswith("+") else "{}～{}歳".format(*band.split("-"))
+
+
+def census_age_bands(census: pd.DataFrame) -> pd.DataFrame:
+    """Every current municipality and 政令市 ward, by sex (計/男/女) and 5-year band.
+
+    One row per area × sex: 総数, the bands 0～4歳 … 100歳以上, and 年齢不詳 (the
+    people the census could not place in a band; bands + 年齢不詳 = 総数). Wards
+    name their city in 政令市コード / 政令市; cities that have wards are 種別 政令市.
+    """
+    municipalities = current_municipalities(census)
+    wards = designated_wards(census, municipalities)
+    prefectures = municipalities.drop_duplicates("都道府県コード").set_index("都道府県コード")["都道府県"]
+    kind = municipalities["地域コード"].isin(wards["政令市コード"]).map({True: DESIGNATED_CITY, False: MUNICIPALITY})
+    areas = pd.concat([
+        pd.DataFrame({"地域コード": municipalities["地域コード"], "種別": kind}),
+        wards.assign(種別=WARD),
+    ], ignore_index=True)
+    rows = census.merge(areas, on="地域コード", validate="many_to_one")
+    rows = rows.sort_values(["地域コード", "性別"], key=lambda c: c.map(_SEX_ORDER) if c.name == "性別" else c)
+    return pd.DataFrame({
+        "市区町村コード": rows["地域コード"],
+        "都道府県": rows["地域コード"].str[:2].map(prefectures),
+        "市区町村名": rows["地域名"],
+        "種別": rows["種別"],
+        "政令市コード": rows["政令市コード"],
+        "政令市": rows["政令市"],
+        "年": 2020,
+        "区分": "実績",
+        "性別": rows["性別"],
+        "総数": rows["総数"],
+        **{header: rows[header] for header in _CENSUS_BANDS},
+        "年齢不詳": rows["年齢「不詳」"],
+    }).reset_index(drop=True)
+
+
+def projection_age_bands(census: pd.DataFrame, projection: pd.DataFrame) -> pd.DataFrame:
+    """IPSS 2018 by 5-year band (0～4歳 … 85～89歳, 90歳以上), both sexes, 2020–2045:
+    one row per projected municipality × year, named as the census names it today."""
+    municipalities = current_municipalities(census).set_index("地域コード")
+    wide = (projection[projection["年"] >= 2020]
+            .pivot(index=["市区町村コード", "年"], columns="年齢階級", values="人口")[list(_IPSS_BANDS)]
+            .sort_index())
+    codes = wide.index.get_level_values("市区町村コード")
+    return pd.DataFrame({
+        "市区町村コード": codes,
+        "都道府県": municipalities.loc[codes, "都道府県"].to_numpy(),
+        "市区町村名": municipalities.loc[codes, "地域名"].to_numpy(),
+        "年": wide.index.get_level_values("年"),
+        "区分": "推計",
+        "総数": wide.sum(axis=1).to_numpy(),
+        **{_band_header(band): wide[band].to_numpy() for band in _IPSS_BANDS},
+    })
 
 
 def read_projection(path: Path) -> pd.DataFrame:
@@ -221,19 +322,21 @@ ATTRIBUTION = """\
 
 ## 出典表示
 
-### 人口 2020年 (municipalities.csv の *_2020 列、national_age_bands.csv の実績)
+### 人口 2020年 (municipalities.csv の *_2020 列、national_age_bands.csv の実績、census2020_age_bands.csv)
 
 出典：政府統計の総合窓口(e-Stat)（https://www.e-stat.go.jp/）、総務省統計局『令和2年国勢調査 人口等基本集計』表2-7-1
 
-上記を加工して作成 (市区町村の抽出、65歳以上・75歳以上・85歳以上の再掲値の転記、全国の5歳階級の集計)。
+上記を加工して作成 (市区町村と政令指定都市の区の抽出、区が属する政令市の付記、数値の桁区切りと「-」の0への置き換え、
+65歳以上・75歳以上・85歳以上の再掲値の転記、全国の5歳階級の集計)。
 e-Stat の利用規約 (政府標準利用規約 第2.0版、CC BY 4.0 互換) に従います。
 CSV の入手元：近藤恵介 (Keisuke Kondo) 氏のリポジトリ keisukekondokk/female-population-japan (MIT License, © 2024 Keisuke Kondo)。
 
-### 将来推計人口 2025〜2045年 (municipalities.csv の *_2025〜*_2045 列、national_age_bands.csv の推計)
+### 将来推計人口 2020〜2045年 (municipalities.csv の *_2025〜*_2045 列、national_age_bands.csv の推計、ipss2018_age_bands.csv)
 
 国立社会保障・人口問題研究所『日本の地域別将来推計人口（平成30(2018)年推計）』（aiseed.dev／統計メモ帳 による JSON 化データ, CC BY 4.0）を加工して作成
 
-(年齢階級の合算、90歳以上は85歳以上に含める、那珂川町 40305 を那珂川市 40231 に読み替え)。
+(municipalities.csv は年齢階級を合算し90歳以上は85歳以上に含める、ipss2018_age_bands.csv は5歳階級の表に組み替えて
+市区町村名を2020年国勢調査の名称にそろえる、2015年の値を除く、那珂川町 40305 を那珂川市 40231 に読み替え)。
 JSON 化データ：aiseed.dev（統計メモ帳）。福島県の市町村は平成30年推計に市町村別の数値がないため空欄です。
 令和5(2023)年推計ではありません。介護保険事業計画 (第9・10期) で使われるのは令和5年推計です。
 
@@ -252,9 +355,16 @@ JSON 化データ：aiseed.dev（統計メモ帳）。福島県の市町村は�
 | national_age_bands.csv | 全国の5歳階級別人口。2020年国勢調査 (男/女/計、年齢不詳を除く) と社人研2018年推計 2020〜2045年 (計、最終階級は90+、福島県を除く) |
 | municipalities.topojson | 市区町村の境界。オブジェクト名 municipalities、属性 市区町村コード (所属未定地は null) |
 | prefectures.topojson | 都道府県の境界。オブジェクト名 prefectures、属性 都道府県コード・都道府県 |
+| census2020_age_bands.csv | 2020年国勢調査の男女・5歳階級別人口。現在の市区町村 1,741 と政令指定都市の区 175 について、性別 (計/男/女) ごとに1行。総数、0～4歳 … 95～99歳・100歳以上、年齢不詳 (どの階級にも入らない人。階級の合計 + 年齢不詳 = 総数)。種別は 市区町村・政令市・政令市の区。区の行には属する市を 政令市コード・政令市 に記載。区分は実績 |
+| ipss2018_age_bands.csv | 社人研2018年推計の5歳階級別人口 (男女計)。推計のある 1,682 市区町村 (福島県の59市町村はなし) について、2020〜2045年の5年ごとに1行。総数、0～4歳 … 85～89歳、90歳以上 (最終階級)。区分は推計 |
 
 2020年の割合 (高齢化率など) は、国勢調査と同じく年齢不詳を除いた人口 (総数 − 年齢不詳) を分母にします。
 都道府県・全国の値は市区町村の行を合計して得られます (推計は福島県を除く)。
+推計の人口には年齢の分からない人も含まれます (2020年の推計値は国勢調査の総数に近い)。年齢不詳を除いた2020年の
+国勢調査と比べると、その分だけ推計が多く見えます。
+
+CSV は UTF-8 (BOM 付き) です。Excel でダブルクリックして開くと、市区町村コードの先頭の 0 が消えます (01100 → 1100)。
+コードを使うときは「データ」→「テキストまたは CSV から」で、その列を文字列として読み込んでください。
 
 ## 確認が必要なこと
 
@@ -275,12 +385,14 @@ def write_reference(source: Path = DEFAULT_SOURCE, out: Path = DEFAULT_OUT) -> l
     projection = read_projection(source / PROJECTION_FILE)
     paths = [out / name for name in (
         "municipalities.csv", "national_age_bands.csv", "municipalities.topojson", "prefectures.topojson",
-        "ATTRIBUTION.md")]
+        "ATTRIBUTION.md", CENSUS_AGE_BANDS, PROJECTION_AGE_BANDS)]
     municipality_table(census, projection).to_csv(paths[0], **_CSV)
     national_age_bands(census, projection).to_csv(paths[1], **_CSV)
     _write_json(municipal_topology(_read_json(source / MUNICIPAL_TOPOLOGY_FILE)), paths[2])
     _write_json(prefecture_topology(_read_json(source / PREFECTURE_TOPOLOGY_FILE), census), paths[3])
     paths[4].write_text(ATTRIBUTION, encoding="utf-8")
+    census_age_bands(census).to_csv(paths[5], **_CSV)
+    projection_age_bands(census, projection).to_csv(paths[6], **_CSV)
     return paths
 
 

@@ -2,6 +2,12 @@
 shipped reference table (``data/reference/municipalities.csv``: the 2020 census and
 the IPSS 2018 projections to 2045 for all 1,741 municipalities).
 
+Any municipality as the town itself (:func:`town_tables`): its areas and population
+by age band, as the readers of ``kit.io`` give an uploaded file, from the 2020 census
+by sex and 5-year band (``census2020_age_bands.csv``, wards of 政令指定都市 included)
+and the IPSS 2018 projections by band (``ipss2018_age_bands.csv``). These files are
+read on the first call, never at import.
+
 Everything derived from the table is computed once per kernel and cached, so a
 comparison over every municipality is a lookup, not a recomputation.
 
@@ -18,6 +24,9 @@ Conventions, stated on screen:
 
 from __future__ import annotations
 
+import dataclasses
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from kit.paths import REFERENCE
+from kit.vocab import WHOLE_TOWN
 
 __all__ = [
     "BASE_YEAR",
@@ -43,6 +53,10 @@ __all__ = [
     "metric_values",
     "peer_rank",
     "PeerRank",
+    "find_municipalities",
+    "wards_of",
+    "town_tables",
+    "TownTables",
 ]
 
 BASE_YEAR = 2020
@@ -213,3 +227,225 @@ def peer_rank(town_total: float, value: float, metric_key: str, exclude: str | N
         return PeerRank(metric, value, None, len(peers) + 1, 0, 0, peers)
     rank = int((peers[metric_key] > value).sum()) + 1
     return PeerRank(metric, value, rank, len(peers) + 1, int(round(low)), int(round(high)), peers)
+
+
+# ------------------------------------------------------------ a municipality as the town
+
+_CENSUS_BANDS_FILE = "census2020_age_bands.csv"
+_PROJECTION_BANDS_FILE = "ipss2018_age_bands.csv"
+_PROJECTION_FIRST_YEAR = 2025  # IPSS's 2020 is an estimate; the census counted 2020
+# Share of 年齢不詳 from which the note warns that growth to the projections looks larger.
+_UNKNOWN_NOTICEABLE = 0.01
+_SUFFIXES = ("市", "町", "村", "区")
+# Sexes of the census rows, in the order the sample town's population file lists them.
+_SEXES = ("男", "女", "計")
+# The dtype pandas gives text read from a file (what kit.io's readers return).
+_TEXT = pd.Series(["text"]).dtype
+_SOURCES_NOTE = ("出典: 総務省統計局「令和2年国勢調査」(e-Stat)、国立社会保障・人口問題研究所"
+                "「日本の地域別将来推計人口（平成30(2018)年推計）」(aiseed.dev によるJSON化データ) を加工して作成")
+
+
+def _band_label(header: str) -> str | None:
+    """A band column of the shipped files as the kit spells it: 0～4歳 → 0-4, 90歳以上 → 90+."""
+    if match := re.fullmatch(r"(\d+)～(\d+)歳", header):
+        return f"{match[1]}-{match[2]}"
+    if match := re.fullmatch(r"(\d+)歳以上", header):
+        return f"{match[1]}+"
+    return None
+
+
+def _read_bands(name: str, index: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """A shipped band file indexed by ``index``, and its band columns (header → kit band)."""
+    table = pd.read_csv(REFERENCE / name, encoding="utf-8-sig",
+                        dtype={"市区町村コード": str, "政令市コード": str})
+    bands = {header: label for header in table.columns if (label := _band_label(header))}
+    return table.set_index(index).sort_index(), bands
+
+
+@lru_cache(maxsize=1)
+def _census_bands() -> tuple[pd.DataFrame, dict[str, str]]:
+    """census2020_age_bands.csv indexed by (市区町村コード, 性別)."""
+    return _read_bands(_CENSUS_BANDS_FILE, ["市区町村コード", "性別"])
+
+
+@lru_cache(maxsize=1)
+def _projection_bands() -> tuple[pd.DataFrame, dict[str, str]]:
+    """ipss2018_age_bands.csv indexed by (市区町村コード, 年)."""
+    return _read_bands(_PROJECTION_BANDS_FILE, ["市区町村コード", "年"])
+
+
+def _search_key(text: str) -> str:
+    """Text as searched: NFKC, no spaces, katakana as hiragana, ヶ as け (鎌ケ谷/鎌ヶ谷)."""
+    text = "".join(unicodedata.normalize("NFKC", text).split())
+    text = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
+    return text.replace("ゖ", "け")
+
+
+
+@lru_cache(maxsize=1)
+def _search_keys() -> tuple[tuple[str, str, str, str], ...]:
+    """(code, prefecture code, name key, prefecture + name key) per municipality."""
+    table = municipalities()
+    return tuple(
+        (code, pref, _search_key(name), _search_key(prefecture + name))
+        for code, pref, prefecture, name in zip(table["市区町村コード"], table["都道府県コード"],
+                                                table["都道府県"], table["市区町村名"])
+    )
+
+
+def _match_rank(query: str, name: str, full: str) -> int | None:
+    """0 = the name itself (suffix optional), 1 = the name's beginning, 2 = inside it."""
+    if query in (name, full, name[:-1], full[:-1]):
+        return 0
+    if name.startswith(query) or full.startswith(query):
+        return 1
+    if query in full:
+        return 2
+    return None
+
+
+def find_municipalities(text: str, prefecture_code: str | None = None) -> pd.DataFrame:
+    """Municipalities whose name holds ``text`` (市区町村コード, 都道府県, 市区町村名).
+
+    The name may be typed with or without its prefecture (北海道札幌) and its
+    市/町/村/区 (札幌, 札幌市), in full- or half-width, with spaces, in hiragana or
+    katakana where the name itself is in kana (にせこ → ニセコ町). Readings of kanji
+    are not in the data, so さっぽろ finds nothing. The name itself first, then names
+    beginning with ``text``, then the rest, each in code order. Empty text: every
+    municipality (of the prefecture).
+    """
+    query = _search_key(text)
+    table = municipalities()
+    keys = [k for k in _search_keys() if prefecture_code is None or k[1] == prefecture_code]
+    ranked = [(0, code) for code, *_ in keys] if not query else []
+    for attempt in (query, query[:-1] if query.endswith(_SUFFIXES) else ""):
+        if attempt and not ranked:
+            ranked = [(rank, code) for code, _, name, full in keys
+                      if (rank := _match_rank(attempt, name, full)) is not None]
+    codes = [code for _, code in sorted(ranked)]
+    found = table.set_index("市区町村コード").loc[codes, ["都道府県", "市区町村名"]]
+    return found.reset_index()
+
+
+def wards_of(code: str) -> pd.DataFrame:
+    """The wards of a 政令指定都市 (区コード, 区名 without the city: 中央区), in code
+    order; empty for any other municipality."""
+    census, _ = _census_bands()
+    both = census.xs("計", level="性別")
+    rows = both[both["政令市コード"] == code]
+    names = [name.removeprefix(city) for name, city in zip(rows["市区町村名"], rows["政令市"])]
+    return pd.DataFrame({"区コード": rows.index.to_numpy(dtype=object), "区名": names}).astype(_TEXT)
+
+
+@dataclass(frozen=True)
+class TownTables:
+    """A real municipality as the town: its areas and population as ``kit.io.load``
+    gives the areas and population files, and what the screen must say about them."""
+    code: str
+    name: str
+    prefecture: str
+    designated: bool              # a 政令指定都市 (its wards can be the areas)
+    areas: pd.DataFrame           # 地区コード, 地区名, 地域特性
+    population: pd.DataFrame      # 地区コード, 年, 性別, 年齢階級, 人口, 区分
+    unknown_age: pd.Series        # 2020 年齢不詳 (both sexes) per 地区コード
+    notes: tuple[str, ...]        # short Japanese sentences for the screen
+
+
+def _canonical(frame: pd.DataFrame, counts: tuple[str, ...]) -> pd.DataFrame:
+    """Text columns as text, counts as Int64, indexed by the row the frame would
+    have in a CSV file (行), as the readers index a loaded file."""
+    frame = frame.astype({c: ("Int64" if c in counts else _TEXT) for c in frame.columns})
+    frame.index = pd.RangeIndex(2, len(frame) + 2, name="行")
+    return frame
+
+
+def _census_rows(codes: list[str]) -> pd.DataFrame:
+    """2020 rows of ``codes``: per area, per band, 男/女/計 (実績)."""
+    census, bands = _census_bands()
+    counts = census.loc[pd.MultiIndex.from_product([codes, _SEXES]), list(bands)].to_numpy(dtype="int64")
+    counts = counts.reshape(len(codes), len(_SEXES), len(bands)).transpose(0, 2, 1).ravel()
+    per_area = len(bands) * len(_SEXES)
+    return pd.DataFrame({"地区コード": np.repeat(codes, per_area), "年": BASE_YEAR,
+                         "性別": np.tile(_SEXES, len(codes) * len(bands)),
+                         "年齢階級": np.tile(np.repeat(list(bands.values()), len(_SEXES)), len(codes)),
+                         "人口": counts, "区分": "実績"})
+
+
+def _projection_rows(code: str, area: str) -> pd.DataFrame:
+    """Projected rows of ``code`` from 2025 (計, 推計) under 地区コード ``area``."""
+    projection, bands = _projection_bands()
+    rows = projection.loc[code] if code in projection.index else projection.droplevel(0).iloc[:0]
+    rows = rows[rows.index >= _PROJECTION_FIRST_YEAR]
+    return pd.DataFrame({"地区コード": area, "年": np.repeat(rows.index.to_numpy(), len(bands)), "性別": "計",
+                         "年齢階級": np.tile(list(bands.values()), len(rows)),
+                         "人口": rows[list(bands)].to_numpy(dtype="int64").ravel(), "区分": "推計"})
+
+
+def _notes(name: str, prefecture: str, unknown: int, total: int, projected: bool,
+           wards: int, use_wards: bool) -> tuple[str, ...]:
+    known = total - unknown
+    notes = [
+        f"2020年の国勢調査で年齢「不詳」の人は{unknown:,}人（総数{total:,}人の{unknown / total:.1%}）で、"
+        f"どの年齢階級にも入っていません。割合は年齢の分かる{known:,}人を分母にしています。"
+        if unknown else "2020年の国勢調査で年齢「不詳」の人はいません。"
+    ]
+    if wards and use_wards:
+        notes.append(f"地区は{name}の{wards}区です。区ごとの人口は2020年の国勢調査だけで、"
+                     f"2025年以降の推計は市全体（地区コード「{WHOLE_TOWN}」）にしかありません。")
+    elif wards:
+        notes.append(f"{name}は政令指定都市です。2020年の人口は区ごとにも分かります（将来推計は市全体だけ）。")
+    if projected:
+        notes.append("将来推計（2025〜2045年、男女計、最後の階級は90歳以上）は社人研の平成30(2018)年推計です。"
+                     "介護保険事業計画で使う令和5(2023)年推計とは値が違います。")
+        if unknown / total >= _UNKNOWN_NOTICEABLE:
+            # IPSS counts everyone (its 2020 is close to the census 総数), the bands of 2020 only known ages.
+            notes.append(f"推計には年齢の分からない人も含まれるため、2020年（年齢不詳を除く）からの伸びは"
+                         f"実際より約{total / known - 1:.0%}大きく出ます。")
+    else:
+        notes.append(f"{prefecture}の市町村は社人研の平成30(2018)年推計で市町村別に推計されていないため、"
+                     "将来推計がありません。人口は2020年の国勢調査だけです。")
+    notes.append(_SOURCES_NOTE)
+    return tuple(notes)
+
+
+@lru_cache(maxsize=64)
+def _town_tables(code: str, use_wards: bool) -> TownTables:
+    table = municipalities().set_index("市区町村コード")
+    if code not in table.index:
+        raise KeyError(f"no municipality with code {code!r}")
+    name, prefecture = table.loc[code, "市区町村名"], table.loc[code, "都道府県"]
+    wards = wards_of(code)
+    by_ward = use_wards and not wards.empty
+    if by_ward:
+        areas = pd.DataFrame({"地区コード": wards["区コード"], "地区名": wards["区名"]})
+    else:
+        areas = pd.DataFrame({"地区コード": [code], "地区名": [name]})
+    areas["地域特性"] = np.nan
+    codes = list(areas["地区コード"])
+    projected = _projection_rows(code, WHOLE_TOWN if by_ward else code)
+    population = pd.concat([_census_rows(codes), projected], ignore_index=True)
+    census, _ = _census_bands()
+    both = census.loc[pd.MultiIndex.from_product([codes, ["計"]])]
+    unknown_age = pd.Series(both["年齢不詳"].to_numpy(dtype="int64"), index=pd.Index(codes, name="地区コード"),
+                            name="年齢不詳")
+    notes = _notes(name, prefecture, int(unknown_age.sum()), int(both["総数"].sum()), not projected.empty,
+                   len(wards), use_wards)
+    return TownTables(code, name, prefecture, not wards.empty, _canonical(areas, ()),
+                      _canonical(population, ("年", "人口")), unknown_age, notes)
+
+
+def town_tables(code: str, use_wards: bool = False) -> TownTables:
+    """Municipality ``code`` (5 digits) as the town, from the shipped national data.
+
+    Areas: the whole municipality as one area (地区コード = ``code``), or with
+    ``use_wards`` the wards of a 政令指定都市 (ignored for other municipalities).
+    Population: the 2020 census by sex (男/女/計) and band 0-4 … 100+ (実績) per
+    area, then the IPSS 2018 projections for 2025–2045 (計, bands 0-4 … 85-89,
+    90+, 推計) under ``code``, or under ``WHOLE_TOWN`` when the areas are wards
+    (projections exist only for the whole city). No projection rows for
+    Fukushima's municipalities. The frames are copies: changing them changes
+    nothing cached.
+    """
+    tables = _town_tables(code, use_wards)
+    return dataclasses.replace(tables, areas=tables.areas.copy(), population=tables.population.copy(),
+                               unknown_age=tables.unknown_age.copy())

@@ -33,6 +33,7 @@ __all__ = [
     "OWN_RESOURCE_KINDS",
     "PERSON_ROLE_TERMS",
     "POPULATION_KINDS",
+    "PROJECTION_LAST_BAND",
     "RESOURCE_TYPES",
     "RISK_FLAGS",
     "SEXES",
@@ -156,6 +157,8 @@ POPULATION_KINDS: tuple[str, ...] = ("実績", "推計")
 
 # 年齢階級: 5-year bands as the census prints them, the last one open.
 AGE_BANDS: tuple[str, ...] = tuple(f"{a}-{a + 4}" for a in range(0, 100, 5)) + ("100+",)
+# The open last band of the IPSS projections (90-94 … 100+ together), read beside AGE_BANDS.
+PROJECTION_LAST_BAND = "90+"
 
 # 地域資源 kinds offered in forms; files may carry others (kept as written).
 RESOURCE_TYPES: tuple[str, ...] = (

@@ -84,7 +84,8 @@ def test_boundaries_join_on_the_code(municipalities):
 
 
 def test_reference_folder_stays_small():
-    assert sum(p.stat().st_size for p in REFERENCE.iterdir()) < 3_000_000
+    # The tables by age band (issue 13) brought it from 2.1 MB to 4.4 MB.
+    assert sum(p.stat().st_size for p in REFERENCE.iterdir()) < 5_000_000
 
 
 @pytest.mark.skipif(not SOURCE.is_dir(), reason=f"public source files not present at {SOURCE}")

@@ -226,7 +226,7 @@ def parse_date(value: object) -> dt.date | None:
 
 def parse_age_band(value: object) -> str | None:
     """``65～69歳``, ``65-69``, ``100歳以上``, ``100+`` → a band of
-    ``vocab.AGE_BANDS``; empty → None."""
+    ``vocab.AGE_BANDS`` or ``vocab.PROJECTION_LAST_BAND``; empty → None."""
     text = _SPACES.sub("", normalize_text(value))
     if _missing(text):
         return None
@@ -236,7 +236,7 @@ def parse_age_band(value: object) -> str | None:
         band = f"{int(match[1])}-{int(match[2])}"
     elif match := _AGE_OPEN.fullmatch(core):
         band = f"{int(match[1])}+"
-    if band not in vocab.AGE_BANDS:
+    if band not in vocab.AGE_BANDS and band != vocab.PROJECTION_LAST_BAND:
         shown = f"{vocab.AGE_BANDS[0]}、{vocab.AGE_BANDS[1]}…{vocab.AGE_BANDS[-2]}、{vocab.AGE_BANDS[-1]}"
         raise ValueError(f"{quote(value)}は使える年齢階級ではありません（5歳刻み: {shown}）")
     return band

@@ -447,7 +447,8 @@ def _drop_total_rows(frame: pd.DataFrame, rows: np.ndarray, header: str, log: _L
 
 def _to_long(frame: pd.DataFrame, columns: _Columns, parsed: dict[str, np.ndarray], rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
     """Wide population (one column per band) → one row per band."""
-    ordered = sorted(columns.bands, key=lambda header: vocab.AGE_BANDS.index(columns.bands[header]))
+    # By the band's first age: 90+ (projections) has no place in AGE_BANDS.
+    ordered = sorted(columns.bands, key=lambda header: int(re.match(r"\d+", columns.bands[header])[0]))
     count = len(ordered)
     long = frame.loc[np.repeat(np.arange(len(frame)), count)].reset_index(drop=True)
     long["年齢階級"] = pd.Series(np.tile([columns.bands[header] for header in ordered], len(frame)))

@@ -1,0 +1,111 @@
+"""A real municipality as the town: the cost of choosing it, as ratios to reading the
+sample town's population file (``data/sample_town/population.csv`` through
+``kit.io.load``) measured in the same run.
+
+- first choice in a kernel: the reference tables read (municipalities, census and
+  projection by age band) and the town built, every cache emptied before each run;
+- reading the two tables by age band alone;
+- another municipality once the tables are read (a whole municipality, and a
+  政令指定都市 with its wards as areas);
+- one search while the user types (find_municipalities);
+- memory: peak and kept Python allocations (tracemalloc) of the first choice, and
+  the process's resident memory before and after it.
+Figures only: nothing is asserted.
+
+    python bench/bench_reference.py [--repeat 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import tracemalloc
+
+from timing import median_time
+
+from kit import reference
+from kit.io import load
+from kit.paths import SAMPLE_TOWN
+
+_CACHES = (reference.municipalities, reference._search_keys, reference._census_bands,
+           reference._projection_bands, reference._town_tables)
+
+
+def _cold() -> None:
+    for cache in _CACHES:
+        cache.cache_clear()
+
+
+def _baseline():
+    result = load("population", SAMPLE_TOWN / "population.csv")
+    assert result.ok
+    return result.data
+
+
+def _first_choice():
+    _cold()
+    return reference.town_tables("01209")
+
+
+def _tables_only():
+    reference._census_bands.cache_clear()
+    reference._projection_bands.cache_clear()
+    reference._census_bands()
+    reference._projection_bands()
+
+
+def _another(code: str, use_wards: bool = False):
+    reference._town_tables.cache_clear()
+    return reference.town_tables(code, use_wards)
+
+
+def _allocations(func) -> tuple[float, float]:
+    """Peak and kept MiB of Python allocations while ``func`` runs (its result kept)."""
+    tracemalloc.start()
+    result = func()
+    kept, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del result
+    return peak / 2**20, kept / 2**20
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+
+    rss_before = _rss_mib()
+    reference.town_tables("01209")
+    rss_after = _rss_mib()
+
+    rows = [
+        ("sample town population.csv (baseline)", median_time(_baseline, args.repeat)),
+        ("first choice in a kernel (01209)", median_time(_first_choice, args.repeat)),
+        ("read the two tables by age band", median_time(_tables_only, args.repeat)),
+        ("another municipality (47201)", median_time(lambda: _another("47201"), args.repeat)),
+        ("designated city by ward (14100, 18)", median_time(lambda: _another("14100", True), args.repeat)),
+        ("one search while typing", median_time(lambda: reference.find_municipalities("那珂川"), args.repeat)),
+    ]
+    base_wall = rows[0][1][0]
+    print(f"baseline: kit.io.load of the sample town's population ({len(_baseline()):,} rows)")
+    print(f"{'step':<40}{'wall ms':>9}{'cpu ms':>8}{'x base':>8}")
+    for label, (wall, cpu) in rows:
+        print(f"{label:<40}{wall * 1000:>9.1f}{cpu * 1000:>8.1f}{wall / base_wall:>8.2f}")
+
+    base_peak, base_kept = _allocations(_baseline)
+    peak, kept = _allocations(_first_choice)
+    print(f"\n{'memory (tracemalloc)':<40}{'peak MiB':>9}{'kept MiB':>9}{'x base peak':>12}")
+    print(f"{'sample town population.csv (baseline)':<40}{base_peak:>9.1f}{base_kept:>9.1f}{1:>12.2f}")
+    print(f"{'first choice in a kernel':<40}{peak:>9.1f}{kept:>9.1f}{peak / base_peak:>12.2f}")
+    print(f"process RSS: {rss_before:.0f} MiB after imports, "
+          f"{rss_after:.0f} MiB after the first choice "
+          f"(+{rss_after - rss_before:.1f}); peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
