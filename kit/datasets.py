@@ -24,7 +24,7 @@ from kit.paths import SAMPLE_TOWN
 
 __all__ = ["KIND_LABELS", "UPLOAD", "SAMPLE", "NATIONAL", "MISSING", "MISMATCH", "AREA_COLUMNS", "Mismatch", "sample",
            "empty", "table_key", "source", "for_workspace", "is_uploaded", "put_upload", "delete_upload",
-           "has_previous_areas", "restore_previous_areas", "mismatches"]
+           "has_previous_areas", "restore_previous_areas", "mismatches", "area_codes", "areas_from"]
 
 # How each kind is named on screen.
 KIND_LABELS: dict[str, str] = {
@@ -95,10 +95,12 @@ def _national(town: tw.Town, kind: str, own_areas: bool) -> pd.DataFrame | None:
 def source(workspace, kind: str, town: tw.Town | None = None) -> str:
     """Where the workspace's ``kind`` comes from: UPLOAD, SAMPLE, NATIONAL or MISSING."""
     town = town or tw.current(workspace)
-    if town.sample:
+    if town.practice:
         return SAMPLE
     if is_uploaded(workspace, kind):
         return MISMATCH if _stray_codes(workspace, kind, town) else UPLOAD
+    if not town.own:
+        return SAMPLE
     if town.code and kind in ("areas", "population"):
         return NATIONAL
     return MISSING
@@ -116,6 +118,22 @@ def for_workspace(workspace, kind: str, town: tw.Town | None = None) -> pd.DataF
     if where == NATIONAL:
         return _national(town, kind, is_uploaded(workspace, "areas"))
     return empty(kind)
+
+
+def area_codes(table: pd.DataFrame, kind: str) -> list[str]:
+    """The area codes a table of ``kind`` names (全域 aside), sorted."""
+    return _codes(table, kind)
+
+
+def areas_from(table: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """An area list made from the areas a file names: its 地区名 column where it
+    has one, else the code stands for the name (the user can read a proper list later)."""
+    codes = [code for code in dict.fromkeys(table[AREA_COLUMNS[kind]].dropna().astype(str)) if code != vocab.WHOLE_TOWN]
+    names = dict(zip(table[AREA_COLUMNS[kind]], table["地区名"])) if "地区名" in table else {}
+    areas = empty("areas").reindex(range(len(codes)))
+    areas["地区コード"] = codes
+    areas["地区名"] = [names.get(code) if isinstance(names.get(code), str) else code for code in codes]
+    return areas
 
 
 def _codes(table: pd.DataFrame, kind: str) -> list[str]:
@@ -175,7 +193,7 @@ def _stray_codes(workspace, kind: str, town: tw.Town) -> list[str]:
 def mismatches(workspace, town: tw.Town | None = None) -> list[Mismatch]:
     """The user's files whose area codes are not in the area list in use."""
     town = town or tw.current(workspace)
-    if town.sample:
+    if town.practice:
         return []
     found = []
     for kind in AREA_COLUMNS:

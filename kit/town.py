@@ -22,9 +22,11 @@ TOWN_KEY = "town"
 SAMPLE_NAME = "みどり野市"
 # What an own town without a chosen municipality is called on screen.
 OWN_NAME = "自分のまち"
-# Kinds whose upload makes the workspace about the user's own town: the area list
-# and the population define a town; the other kinds are read against them.
-OWN_KINDS: tuple[str, ...] = ("areas", "population")
+# Kinds whose upload makes the workspace about the user's own town: its own area
+# list. Other files read on the sample town replace the sample's table of that
+# kind (a practice import, say); a file naming areas the sample town lacks brings
+# its own area list (with the user's OK) and so makes the town own.
+OWN_KINDS: tuple[str, ...] = ("areas",)
 
 
 @dataclass(frozen=True)

@@ -112,3 +112,26 @@ def test_town_rows_count_for_the_years_the_areas_lack():
     assert town[(town["年"] == 2040) & (town["年齢区分"] == "総数")]["人口"].iloc[0] == expected
     # The areas themselves have 2020 only: no growth is invented for them.
     assert set(table.loc[table["地区コード"] == "A01", "年"]) == {2020}
+
+
+def test_a_population_file_naming_unknown_areas_can_make_the_area_list_with_the_users_ok(workspace):
+    from kit.ui.town import DataRow
+
+    changes = []
+    population = population_for(("X01", "X02"))
+    population["地区名"] = population["地区コード"].map({"X01": "東部", "X02": "西部"})
+    known = lambda: list(datasets.for_workspace(workspace, "areas")["地区コード"])  # noqa: E731
+    row = DataRow("population", workspace, lambda: changes.append(1), known_areas=known)
+    row.upload.handle_upload("人口.csv", population.to_csv(index=False).encode("utf-8"))
+    # Refused against the sample town's areas, nothing stored, and the offer made.
+    assert not datasets.is_uploaded(workspace, "population") and not changes
+    assert "いまの地区の一覧にありません" in row._offer.children[0].value
+    assert tw.current(workspace).sample
+
+    row.make_areas()
+    assert tw.current(workspace).own and changes
+    areas = datasets.for_workspace(workspace, "areas")
+    assert dict(zip(areas["地区コード"], areas["地区名"])) == {"X01": "東部", "X02": "西部"}
+    assert datasets.source(workspace, "population") == datasets.UPLOAD
+    assert datasets.source(workspace, "certification") == datasets.MISSING
+    assert datasets.mismatches(workspace) == []

@@ -135,6 +135,8 @@ class AssessmentModel(traitlets.HasTraits):
 
     @property
     def town_name(self) -> str:
+        if not self.town.own and self.sources.get("population") == datasets.UPLOAD:
+            return tw.OWN_NAME   # the sample town's areas with the user's own population
         return self.town.shown_name
 
     def has(self, kind: str) -> bool:
@@ -487,8 +489,8 @@ class AssessmentScreen(Screen):
 
     def _bind(self, workspace) -> list[widgets.Widget]:
         town = tw.current(workspace)
-        if not town.sample:   # the preheated screen already shows the sample town
-            self._use(workspace, town)
+        if any(datasets.source(workspace, kind, town) != datasets.SAMPLE for kind in DATA_KINDS):
+            self._use(workspace, town)   # the preheated screen shows the sample town
         self._restore(workspace.get(SETTINGS_KEY, {}) or {})
         self.checklist.bind(workspace)
         self.town_picker.bind(workspace, lambda _town: self._reload())

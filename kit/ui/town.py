@@ -211,8 +211,10 @@ class DataRow(widgets.Accordion):
         self._undo = widgets.Button(description="読み込んだファイルを取り消す", icon="undo",
                                     layout=widgets.Layout(width="auto"))
         self._undo.on_click(lambda _: self.take_back())
-        self.upload = UploadBox(kind, on_loaded=self._loaded, known_areas=known_areas)
-        super().__init__([widgets.VBox([self._status, self.upload, self._undo])],
+        self.upload = UploadBox(kind, on_loaded=self._loaded, known_areas=known_areas, on_refused=self._refused)
+        self._offer = widgets.VBox()
+        self._pending = None        # a file refused only for its areas, kept for the user's OK
+        super().__init__([widgets.VBox([self._status, self.upload, self._offer, self._undo])],
                          titles=(datasets.KIND_LABELS[kind],))
         self.selected_index = None
         self.refresh()
@@ -241,9 +243,53 @@ class DataRow(widgets.Accordion):
 
     def _loaded(self, result: LoadResult) -> None:
         # Raises ValueError (Japanese) to refuse: the upload box shows it and nothing is stored.
+        self._offer.children = ()
         if self._check is not None:
             self._check(self._kind, result.data)
         datasets.put_upload(self._workspace, self._kind, result.data)
+        self.refresh()
+        self._on_change()
+
+    def _refused(self, _result: LoadResult) -> None:
+        """A file refused only because it names areas the list in use lacks, while
+        the user has no area list of their own: offer to make the list from it."""
+        self._offer.children = ()
+        if self._kind not in datasets.AREA_COLUMNS or self._kind == "actors" \
+                or datasets.is_uploaded(self._workspace, "areas"):
+            return
+        free = self.upload.read_with(None)
+        if free is None or not free.ok:
+            return
+        codes = datasets.area_codes(free.data, self._kind)
+        shown = "、".join(codes[:5]) + (f" ほか{len(codes) - 5}件" if len(codes) > 5 else "")
+        self._pending = free.data
+        make = widgets.Button(description="このファイルから地区の一覧を作って読み込む", button_style="warning",
+                              icon="list", layout=widgets.Layout(width="auto"))
+        make.on_click(lambda _: self.make_areas())
+        self._offer.children = [widgets.HTML(message(
+            "warning", f"このファイルの地区（{len(codes)}件: {shown}）は、いまの地区の一覧にありません。"
+                       "自分のまちの地区の一覧がまだないので、このファイルの地区から作れます。"
+                       "作ると、このワークスペースは自分のまちのデータで動きます（見本のまちのデータは使いません）。")),
+            make]
+
+    def make_areas(self) -> None:
+        """The user's OK: store the area list made from the refused file, then the file."""
+        table, self._pending = self._pending, None
+        if table is None:
+            return
+        try:
+            if self._check is not None:
+                self._check(self._kind, table)
+            datasets.put_upload(self._workspace, "areas", datasets.areas_from(table, self._kind))
+            datasets.put_upload(self._workspace, self._kind, table)
+        except ValueError as error:
+            self._offer.children = [widgets.HTML(message("error", str(error)))]
+            return
+        except StoreError as error:
+            self._offer.children = [widgets.HTML(message("error", f"保存できませんでした（{error}）"))]
+            return
+        self._offer.children = [widgets.HTML(message("ok", "地区の一覧を作り、ファイルを読み込みました。"
+                                                           "地区名は「地区の一覧」のファイルで直せます。"))]
         self.refresh()
         self._on_change()
 

@@ -68,6 +68,7 @@ class UploadBox(widgets.VBox):
         known_areas: Iterable[str] | Callable[[], Iterable[str]] | None = None,
         *,
         max_bytes: int = DEFAULT_MAX_BYTES,
+        on_refused: Callable[[LoadResult], None] | None = None,
     ) -> None:
         super().__init__()
         if kind not in SPECS:
@@ -75,6 +76,7 @@ class UploadBox(widgets.VBox):
         self.kind = kind
         self.result: LoadResult | None = None
         self._on_loaded = on_loaded
+        self._on_refused = on_refused
         self._known_areas = known_areas
         self._max_bytes = max_bytes
         self._file: tuple[str, bytes] | None = None
@@ -150,7 +152,18 @@ class UploadBox(widgets.VBox):
         self._show(result)
         if result.ok:
             self._deliver(result)
+        elif self._on_refused is not None:
+            self._on_refused(result)
         return result
+
+    def read_with(self, known_areas: Iterable[str] | None) -> LoadResult | None:
+        """The last file read again as the user matched it, against other areas
+        (None: any); the box shows nothing of it."""
+        if self._file is None:
+            return None
+        filename, content = self._file
+        return load(self.kind, content, filename=filename, mapping=self._mapped, known_areas=known_areas,
+                    max_bytes=self._max_bytes)
 
     def _deliver(self, result: LoadResult) -> None:
         try:
