@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from kit.paths import NOTEBOOKS
 
-__all__ = ["Page", "STEPS", "LANDING", "FACILITATOR", "available_steps"]
+__all__ = ["Page", "STEPS", "LANDING", "OWN_TOWN", "FACILITATOR", "available_steps"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,9 @@ class Page:
 
 
 LANDING = Page("00_start.ipynb", "はじめに", "キットの使い方とワークスペースの選択")
+# After the training: how to get one's own town's data. Linked from 00 and the end of each step.
+OWN_TOWN = Page("07_own_town.ipynb", "明日から自分のまちで",
+                "自分のまちのデータを、どの部署に、何を、どう頼むか。ひな型・依頼文・チェックリスト")
 # Opened with the passphrase the server was started with; never linked from a participant's page.
 FACILITATOR = Page("09_facilitator.ipynb", "ファシリテーター用ダッシュボード",
                    "研修の運営: チームの進み具合、全体共有、タイマー、理解度、書き出し")

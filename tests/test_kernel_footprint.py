@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-HEAVY = ("altair", "vl_convert", "openpyxl")
+HEAVY = ("altair", "vl_convert", "openpyxl", "docx")
 PROBE = """
 import json, sys
 {build}
@@ -38,6 +38,7 @@ def loaded(build: str, env: dict[str, str]) -> dict[str, bool]:
 @pytest.mark.parametrize("build", [
     "from kit.ui.start import StartScreen; StartScreen()",
     "from kit.ui.actors import ActorsScreen; ActorsScreen()",
+    "from kit.ui.own_town import OwnTownScreen; OwnTownScreen().open('1班')",
 ])
 def test_pages_without_charts_on_show_load_no_chart_or_excel_library(build, env):
     assert loaded(build, env) == dict.fromkeys(HEAVY, False)

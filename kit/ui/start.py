@@ -12,7 +12,7 @@ from kit import datasets
 from kit import town as tw
 from kit import workshop as wk
 from kit.io import KINDS
-from kit.pages import LANDING, STEPS, available_steps
+from kit.pages import LANDING, OWN_TOWN, STEPS, available_steps
 from kit.self_assessment import responses
 from kit.store import StoreError
 from kit.ui.common import Screen, autosaved_text, link_button, message, resolve_workspace, town_line, workshop_clock
@@ -83,7 +83,8 @@ class StartScreen(Screen):
                              "<p>何もしなければ見本のまち「みどり野市」のデータで学べます。"
                              "自分の市区町村を選ぶと、ファイルがなくても人口と高齢化の見通し（2045年まで）を"
                              "地域診断で見られます。圏域ごとの人口や要介護認定、ニーズ調査などは、"
-                             "ファイル（CSV・Excel）を読み込むと、すべてのステップでそのデータを使います。</p>"),
+                             "ファイル（CSV・Excel）を読み込むと、すべてのステップでそのデータを使います。</p>"
+                             + self._own_town_link(workspace)),
                 self.town_picker, self._data_rows]
         if isinstance(workspace, wk.TeamWorkspace):
             self._banner.value = message(
@@ -159,6 +160,12 @@ class StartScreen(Screen):
             self._go.value = message("error", str(error)) if change["new"].strip() else ""
             return
         self._go.value = link_button(page_link(LANDING.file, name), f"「{name}」で始める")
+
+    @staticmethod
+    def _own_town_link(workspace) -> str:
+        button = link_button(page_link(OWN_TOWN.file, wk.link_value(workspace)), f"{OWN_TOWN.title} →")
+        return (f'<p class="kit-own-town-link">自分のまちのデータを、どの部署に何を頼めばよいか'
+                f'（ひな型・依頼文・チェックリスト）: {button}</p>')
 
     def _render_steps(self, link: str | None) -> None:
         items = "".join(
