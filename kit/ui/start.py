@@ -9,7 +9,6 @@ import ipywidgets as widgets
 
 from kit import datasets
 from kit import workshop as wk
-from kit.io import KINDS
 from kit.pages import LANDING, STEPS, available_steps
 from kit.self_assessment import responses
 from kit.store import StoreError
@@ -161,7 +160,8 @@ class StartScreen(Screen):
                              else "<p>ステップのページはまだありません。</p>")
 
     def _render_data(self) -> None:
-        self._data_rows.children = [self._data_row(kind) for kind in KINDS]
+        # The kinds a workspace keeps; an area_map is applied to a file, not kept.
+        self._data_rows.children = [self._data_row(kind) for kind in datasets.KIND_LABELS]
 
     def _data_row(self, kind: str) -> widgets.Widget:
         if kind in UPLOADED_ON_STEP_PAGE:
