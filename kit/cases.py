@@ -25,8 +25,8 @@ import pandas as pd
 
 from kit.issues import SCOPES, RegionalIssue
 from kit.masking import mask_text
-from kit.tagging import TEXT_COLUMNS, score, tags_of
-from kit.vocab import LIFE_ISSUES, OWN_RESOURCE_KINDS, URGENCIES
+from kit.tagging import TEXT_COLUMNS, ordered_tags, score, tags_of
+from kit.vocab import OWN_RESOURCE_KINDS, URGENCIES
 
 __all__ = [
     "TAGS_KEY", "GROUPS_KEY", "MASKED_COLUMNS",
@@ -75,13 +75,13 @@ def effective_tags(cases: pd.DataFrame, confirmed: Mapping[str, Iterable[str]],
                    hidden: Iterable[str] = ()) -> dict[str, tuple[str, ...]]:
     """The tags each case has now: the user's confirmed ones, else the file's own,
     except for the ``hidden`` cases (the sample town's, whose tags are the model
-    answer of the exercise)."""
+    answer of the exercise). A team's own tags (outside the vocabulary) are kept."""
     hidden = set(hidden)
     tags = {}
     for row in cases[["事例ID", "生活課題"]].to_dict("records"):
         case = row["事例ID"]
         if case in confirmed:
-            tags[case] = tuple(t for t in LIFE_ISSUES if t in set(confirmed[case]))
+            tags[case] = ordered_tags(confirmed[case])
         else:
             tags[case] = () if case in hidden else tags_of(row["生活課題"])
     return tags
@@ -119,9 +119,14 @@ def issue_cards(cases: pd.DataFrame, tags: Mapping[str, Iterable[str]],
     table = pd.DataFrame(rows, columns=columns)
     if table.empty:
         return table
-    order = table.assign(_t=table["生活課題"].map(LIFE_ISSUES.index),
+    order = table.assign(_t=table["生活課題"].map(_tag_rank(table["生活課題"])),
                          _a=table["地区コード"].map(lambda c: area_order.get(c, len(area_order))))
     return order.sort_values(["_t", "_a", "事例ID"]).drop(columns=["_t", "_a"]).reset_index(drop=True)
+
+
+def _tag_rank(tags: Iterable[str]) -> dict[str, int]:
+    """Position of each tag in ``ordered_tags`` order (a team's own tags last)."""
+    return {tag: position for position, tag in enumerate(ordered_tags(tags))}
 
 
 def scope_of(case_count: int) -> str:
@@ -139,7 +144,7 @@ def tags_by_area(cards: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
     table["計"] = table[names].sum(axis=1)
     table["地区数"] = (table[names] > 0).sum(axis=1)
     table["範囲"] = table["計"].map(scope_of)
-    table = table.assign(_order=table.index.map(LIFE_ISSUES.index))
+    table = table.assign(_order=table.index.map(_tag_rank(table.index)))
     table = table.sort_values(["計", "_order"], ascending=[False, True]).drop(columns="_order")
     table.columns.name = None
     return table.reset_index()
@@ -153,7 +158,8 @@ def urgency_by_area(cases: pd.DataFrame, tags: Mapping[str, Iterable[str]],
     rows = []
     for (urgency, code), group in cases.assign(_u=cases["緊急度"].map(_urgency)).groupby(["_u", "地区コード"]):
         counted = Counter(tag for case in group["事例ID"] for tag in tags.get(case, ()))
-        top = sorted(counted.items(), key=lambda kv: (-kv[1], LIFE_ISSUES.index(kv[0])))[:3]
+        rank = _tag_rank(counted)
+        top = sorted(counted.items(), key=lambda kv: (-kv[1], rank[kv[0]]))[:3]
         rows.append({"緊急度": urgency, "地区コード": code, "地区名": names.get(code, code),
                      "事例数": len(group), "主な生活課題": "・".join(f"{t}{n}" for t, n in top)})
     return pd.DataFrame(rows, columns=["緊急度", "地区コード", "地区名", "事例数", "主な生活課題"])
@@ -242,7 +248,7 @@ def group_profile(cards: pd.DataFrame, group: dict) -> dict:
     urgencies = [u for u in URGENCIES if u in set(per_case["緊急度"])]
     return {"事例ID": tuple(sorted(per_case["事例ID"])),
             "地区コード": tuple(dict.fromkeys(per_case["地区コード"])),
-            "生活課題": tuple(t for t in LIFE_ISSUES if t in set(mine["生活課題"])),
+            "生活課題": ordered_tags(mine["生活課題"]),
             "緊急度": urgencies[0] if urgencies else URGENCIES[1],
             "範囲": scope_of(len(per_case))}
 

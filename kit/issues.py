@@ -14,7 +14,7 @@ from functools import lru_cache
 import pandas as pd
 
 from kit.paths import SAMPLE_TOWN
-from kit.vocab import LIFE_ISSUES, URGENCIES
+from kit.vocab import URGENCIES
 
 __all__ = ["SCOPES", "STORE_KEY", "RegionalIssue", "load_issues", "save_issues", "sample_issues"]
 
@@ -36,9 +36,9 @@ class RegionalIssue:
     extra: dict = field(default_factory=dict, compare=False)
 
     def __post_init__(self):
-        unknown = [tag for tag in self.life_issues if tag not in LIFE_ISSUES]
-        if unknown:
-            raise ValueError(f"生活課題の語彙にない語です: {'、'.join(unknown)}")
+        # A team's own 生活課題 tags (「役割」) are allowed beside the vocabulary's.
+        if not all(isinstance(tag, str) and tag.strip() for tag in self.life_issues):
+            raise ValueError(f"生活課題に空の語があります: {self.life_issues}")
         if self.urgency not in URGENCIES:
             raise ValueError(f"緊急度は {'・'.join(URGENCIES)} のいずれかです: {self.urgency}")
         if self.scope not in SCOPES:

@@ -17,10 +17,11 @@ from kit.tokens import tokenize
 from kit.vocab import LIFE_ISSUE_KEYWORDS, LIFE_ISSUES
 
 __all__ = ["TEXT_COLUMNS", "Suggestion", "Score", "suggest", "case_text", "suggest_for_cases",
-           "score", "tags_of"]
+           "score", "tags_of", "is_own_tag", "ordered_tags", "own_tags"]
 
 # The free-text columns of a case that are read for suggestions, in reading order.
 TEXT_COLUMNS: tuple[str, ...] = ("本人の望み", "困りごと", "経過")
+_VOCABULARY_ORDER = {tag: position for position, tag in enumerate(LIFE_ISSUES)}
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,22 @@ def tags_of(value) -> tuple[str, ...]:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ()
     return tuple(part.strip() for part in str(value).split(";") if part.strip())
+
+
+def is_own_tag(tag: str) -> bool:
+    """A team's own 生活課題 tag (「役割」), outside the kit's vocabulary: kept as the
+    team wrote it, stacked like the others, never suggested nor scored."""
+    return tag not in _VOCABULARY_ORDER
+
+
+def ordered_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Tags without repeats: the vocabulary's in its order, then a team's own by name."""
+    return tuple(sorted(dict.fromkeys(tags), key=lambda tag: (_VOCABULARY_ORDER.get(tag, len(LIFE_ISSUES)), tag)))
+
+
+def own_tags(tags_by_case: Mapping[str, Iterable[str]]) -> tuple[str, ...]:
+    """The team's own tags used on any case, by name."""
+    return ordered_tags(tag for tags in tags_by_case.values() for tag in tags if is_own_tag(tag))
 
 
 def suggest(text: str) -> list[Suggestion]:

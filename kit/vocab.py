@@ -10,6 +10,7 @@ from __future__ import annotations
 
 __all__ = [
     "AGE_BANDS",
+    "AGE_GROUP_STARTS",
     "ACTOR_CATEGORIES",
     "ACTOR_TYPES",
     "AREA_TYPES",
@@ -18,9 +19,13 @@ __all__ = [
     "CERT_LEVELS",
     "COLLAB_STATUSES",
     "CROSS_SECTOR_FIELDS",
+    "E_STAT_AREA_DIMENSION",
+    "E_STAT_AREA_WORDS",
     "ENGAGEMENT_FORMS",
     "GUIDEBOOK_ITEMS",
     "HEADER_SYNONYMS",
+    "SMALL_AREA_CODE_HEADERS",
+    "SMALL_AREA_NAME_HEADERS",
     "HOUSEHOLDS",
     "INDUSTRIES",
     "KINSHIP_TERMS",
@@ -30,10 +35,10 @@ __all__ = [
     "LIGHT_CERT_LEVELS",
     "MULTI_VALUE_SEPARATORS",
     "NAME_HONORIFICS",
+    "OPEN_AGE_BANDS",
     "OWN_RESOURCE_KINDS",
     "PERSON_ROLE_TERMS",
     "POPULATION_KINDS",
-    "PROJECTION_LAST_BAND",
     "RESOURCE_TYPES",
     "RISK_FLAGS",
     "SEXES",
@@ -150,15 +155,22 @@ SEXES: tuple[str, ...] = ("男", "女", "計")
 # Other spellings of a term that official tables and survey exports use, read as
 # the term wherever the term itself is allowed (e-Stat writes 男性 and 総数).
 # Numeric codes (1 = 男, 2 = 女) are not read: files disagree on them.
-VALUE_SYNONYMS: dict[str, str] = {"男性": "男", "女性": "女", "総数": "計", "合計": "計", "男女計": "計"}
+VALUE_SYNONYMS: dict[str, str] = {
+    "男性": "男", "女性": "女", "総数": "計", "合計": "計", "男女計": "計",
+    "買い物": "買物",
+}
 
 # 区分 of population rows.
 POPULATION_KINDS: tuple[str, ...] = ("実績", "推計")
 
 # 年齢階級: 5-year bands as the census prints them, the last one open.
 AGE_BANDS: tuple[str, ...] = tuple(f"{a}-{a + 4}" for a in range(0, 100, 5)) + ("100+",)
-# The open last band of the IPSS projections (90-94 … 100+ together), read beside AGE_BANDS.
-PROJECTION_LAST_BAND = "90+"
+# Lower bounds of the open age groups the kit computes (kit.reference.GROUPS:
+# 65歳以上, 75歳以上, 85歳以上). A file's last band may be open earlier than 100
+# (IPSS ends at 90歳以上, 住基 tables often at 85歳以上) as long as it does not cut
+# one of these groups.
+AGE_GROUP_STARTS: tuple[int, ...] = (65, 75, 85)
+OPEN_AGE_BANDS: tuple[str, ...] = tuple(f"{a}+" for a in range(AGE_GROUP_STARTS[-1], 101, 5))
 
 # 地域資源 kinds offered in forms; files may carry others (kept as written).
 RESOURCE_TYPES: tuple[str, ...] = (
@@ -180,6 +192,17 @@ MULTI_VALUE_SEPARATORS: tuple[str, ...] = (";", "、", ",", "/")
 # kind; a kind's own table wins over it (``種別`` is canonical for resources but
 # a synonym of ``主体種別`` for actors). Matching is done after NFKC and with
 # spaces removed, so ``Ｅ－ｍａｉｌ`` and ``E-mail`` are one synonym.
+# Headers of a 町丁字 (small area) as 住民基本台帳 tables and e-Stat's small-area
+# census tables print them.
+SMALL_AREA_CODE_HEADERS: tuple[str, ...] = (
+    "町丁字コード", "町丁・字コード", "町丁・字等コード", "町丁コード", "町字コード", "小地域コード",
+    "KEY_CODE",
+)
+SMALL_AREA_NAME_HEADERS: tuple[str, ...] = (
+    "町丁字名", "町丁字", "町丁・字", "町丁・字等", "町丁・字等名", "町丁名", "町丁目", "町名", "町字",
+    "町字名", "大字・町名", "小地域名",
+)
+
 HEADER_SYNONYMS: dict[str | None, dict[str, str]] = {
     None: {
         "圏域": "地区名", "日常生活圏域": "地区名", "地区": "地区名", "圏域名": "地区名",
@@ -189,6 +212,8 @@ HEADER_SYNONYMS: dict[str | None, dict[str, str]] = {
         "E-mail": "メール", "e-mail": "メール", "Email": "メール", "email": "メール",
         "メールアドレス": "メール", "Eメール": "メール",
         "年度": "年",
+        # e-Stat database downloads: 時間軸（年次） holds 「2020年」, 男女 holds 総数/男/女.
+        "時間軸（年次）": "年", "時間軸（年度次）": "年", "男女": "性別", "男女別": "性別",
     },
     "actors": {
         "団体名": "名称", "事業者名": "名称", "企業名": "名称", "法人名": "名称",
@@ -199,8 +224,23 @@ HEADER_SYNONYMS: dict[str | None, dict[str, str]] = {
     "resources": {"資源名": "名称", "活動名": "名称"},
     "cases": {"ID": "事例ID", "要介護状態区分": "要介護度", "課題": "生活課題"},
     "needs_survey": {"ID": "回答者ID", "回答者番号": "回答者ID"},
-    "population": {"人数": "人口", "年齢": "年齢階級"},
+    # A population table by 町丁字: its rows are the areas.
+    "population": {"人数": "人口", "年齢": "年齢階級",
+                   **dict.fromkeys(SMALL_AREA_CODE_HEADERS, "地区コード"),
+                   **dict.fromkeys(SMALL_AREA_NAME_HEADERS, "地区名")},
+    "area_map": {**dict.fromkeys(SMALL_AREA_CODE_HEADERS, "町丁字コード"),
+                 **dict.fromkeys(SMALL_AREA_NAME_HEADERS, "町丁字名")},
 }
+
+# Words of e-Stat's area dimensions (「全国，都道府県，市区町村（2000年市区町村含む） コード」,
+# 「町丁・字等 コード」), from the coarsest areas to the finest: when a file has
+# several area columns, the finest names its rows. A word may be part of the
+# dimension's name; 「地域」 alone is a dimension too (the word is in too many
+# other headers to be looked for inside them).
+E_STAT_AREA_WORDS: tuple[tuple[str, ...], ...] = (
+    ("全国",), ("都道府県",), ("市区町村", "市町村"), ("町丁", "小地域"),
+)
+E_STAT_AREA_DIMENSION = "地域"
 
 # 起承転結 of a pitch (seed 000, サービスづくりの起承転結): what each part carries.
 STORY_PARTS: dict[str, str] = {

@@ -64,3 +64,49 @@ def as_xlsx(tmp_path: Path, name: str, *, above: list[list[str]] = (), sheet: st
     path = tmp_path / Path(name).with_suffix(".xlsx").name
     book.save(path)
     return path
+
+
+# --- a 住民基本台帳 table as municipalities print it: areas by 町丁字, a title
+# above, a header over two rows with 男 / 女 merged over their age columns, the
+# last band open at 85歳以上. Its counts are a formula, so tests know them
+# without reading the file.
+JUKI_AREAS = ("本町一丁目", "本町二丁目", "大字奥沢")
+JUKI_BANDS = tuple(f"{age}～{age + 4}歳" for age in range(0, 85, 5)) + ("85歳以上",)
+JUKI_SEXES = ("男", "女")
+
+
+def juki_count(area: int, sex: int, band: int) -> int:
+    return 7 + 11 * area + 5 * sex + 3 * band + (band * band) % 13
+
+
+def juki_records() -> list[list[object]]:
+    """The sheet's rows: title, blank, upper header, lower header, data."""
+    upper, lower = ["町丁字", "年"], [None, None]
+    for sex in JUKI_SEXES:
+        upper += [sex] + [None] * len(JUKI_BANDS)
+        lower += ["総数", *JUKI_BANDS]
+    rows = [["町丁字別 男女別 年齢（5歳階級）別人口（令和7年3月末日現在）"], [], upper, lower]
+    for a, area in enumerate(JUKI_AREAS):
+        row = [area, "令和7年"]
+        for s in range(len(JUKI_SEXES)):
+            counts = [juki_count(a, s, b) for b in range(len(JUKI_BANDS))]
+            row += [sum(counts), *counts]
+        rows.append(row)
+    return rows
+
+
+def juki_xlsx(path: Path) -> Path:
+    """The table as an .xlsx with its header cells merged, as Excel users make it."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "町丁字別"
+    for row in juki_records():
+        sheet.append(row)
+    sheet.merge_cells("A3:A4")
+    sheet.merge_cells("B3:B4")
+    width = len(JUKI_BANDS) + 1
+    for s in range(len(JUKI_SEXES)):
+        first = 3 + s * width
+        sheet.merge_cells(start_row=3, start_column=first, end_row=3, end_column=first + width - 1)
+    book.save(path)
+    return path

@@ -107,10 +107,57 @@ def test_age_bands(raw, expected):
     assert expected in vocab.AGE_BANDS
 
 
-@pytest.mark.parametrize("raw", ["65～74歳", "85歳以上", "高齢者"])
-def test_age_groups_other_than_5_year_bands_are_refused(raw):
-    with pytest.raises(ValueError, match="年齢階級ではありません"):
+@pytest.mark.parametrize("raw, message", [
+    ("65～74歳", "5歳刻みの年齢階級ではありません"), ("高齢者", "年齢として読めません"),
+    ("65歳", "1歳ごとの年齢"), ("100～104歳", "100歳以上"),
+])
+def test_age_groups_other_than_5_year_bands_are_refused(raw, message):
+    with pytest.raises(ValueError, match=message):
         nz.parse_age_band(raw)
+
+
+@pytest.mark.parametrize("raw, expected", [("85歳以上", "85+"), ("90歳以上", "90+"), ("95+", "95+")])
+def test_open_bands_that_keep_the_kits_age_groups_whole_are_bands(raw, expected):
+    assert nz.parse_age_band(raw) == expected
+    assert expected in vocab.OPEN_AGE_BANDS
+
+
+@pytest.mark.parametrize("raw", ["70歳以上", "80歳以上", "65+", "87歳以上"])
+def test_open_bands_cutting_an_age_group_the_kit_computes_are_refused(raw):
+    # 70歳以上 holds people of 70-74 and of 75+: 75歳以上 could no longer be counted.
+    with pytest.raises(ValueError, match="85歳以上か、それより上"):
+        nz.parse_age_band(raw)
+
+
+def test_the_open_band_limit_is_the_oldest_group_the_assessment_computes():
+    from kit import assessment
+
+    lowest = sorted({low for low, high in assessment._BOUNDS.values() if high >= 120})
+    assert lowest[-1] == vocab.AGE_GROUP_STARTS[-1] == int(vocab.OPEN_AGE_BANDS[0][:-1])
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("0歳", (0, 0)), ("６５歳", (65, 65)), ("100歳以上", (100, None)), ("95～99歳", (95, 99)),
+])
+def test_age_spans(raw, expected):
+    assert nz.parse_age_span(raw) == expected
+
+
+def test_a_bare_number_is_an_age_only_in_a_column_of_ages():
+    assert nz.parse_age_span("65", bare=True) == (65, 65)
+    with pytest.raises(ValueError):
+        nz.parse_age_span("65")
+
+
+@pytest.mark.parametrize("raw, expected", [("-", 0), ("－", 0), ("―", 0), ("1,234", 1234), ("***", None),
+                                           ("x", None), ("…", None), ("", None)])
+def test_tallies_read_a_dash_as_zero_and_other_marks_as_missing(raw, expected):
+    assert nz.parse_tally(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["年齢「不詳」", "不詳", "年齢不詳", "年齢（不詳）"])
+def test_unknown_age_labels(raw):
+    assert nz.is_unknown_age(raw)
 
 
 @pytest.mark.parametrize("raw, expected", [

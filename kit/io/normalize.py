@@ -17,7 +17,9 @@ from kit import vocab
 
 __all__ = [
     "MISSING_MARKERS",
+    "ZERO_MARKERS",
     "TOTAL_LABELS",
+    "UNKNOWN_AGE_LABELS",
     "cell_text",
     "normalize_text",
     "normalize_header",
@@ -26,19 +28,30 @@ __all__ = [
     "quote",
     "parse_number",
     "parse_count",
+    "parse_tally",
     "parse_year",
     "parse_date",
     "parse_age_band",
+    "parse_age_span",
+    "band_of_span",
+    "is_unknown_age",
     "parse_flag",
     "split_multi",
 ]
 
 # Marks statistical tables print in place of a number (e-Stat: "-" none,
-# "…" unknown, "x" withheld). Read as missing, never as 0.
+# "…" unknown, "x" withheld). Read as missing, never as 0 — except by
+# ``parse_tally``, where a dash is the table's way of printing 0.
 MISSING_MARKERS: frozenset[str] = frozenset({"-", "−", "‐", "―", "…", "...", "x", "X", "*", "***"})
+# Dashes, after NFKC: e-Stat's 「-」 当該数値なし is a count of zero.
+ZERO_MARKERS: frozenset[str] = frozenset({"-", "−", "‐", "―"})
 
 # Row or column labels of a total in statistical tables (総数 of all ages, …).
 TOTAL_LABELS: frozenset[str] = frozenset({"総数", "計", "合計", "総計"})
+# Labels of people whose age is not known (e-Stat: 年齢「不詳」), after NFKC
+# and with brackets removed.
+UNKNOWN_AGE_LABELS: frozenset[str] = frozenset({"不詳", "年齢不詳", "不明", "年齢不明"})
+_BRACKETS = re.compile(r"[「」『』()\[\]【】]")
 
 # Japanese eras: first Western year of each (元年 = that year).
 _ERAS: dict[str, int] = {
@@ -60,6 +73,7 @@ _FLAG_VALUES: dict[str, bool] = {
 }
 _AGE_RANGE = re.compile(r"(\d{1,3})[-~〜ー―‐](\d{1,3})")
 _AGE_OPEN = re.compile(r"(\d{1,3})(?:以上|\+|[-~〜ー―‐])")
+_AGE_SINGLE = re.compile(r"(?:満)?(\d{1,3})")
 _SPACES = re.compile(r"\s+")
 _NAME_PUNCT = re.compile(r"[\s・･.,、。\-ー‐―()「」]")
 _SHOWN_MAX = 30
@@ -224,22 +238,82 @@ def parse_date(value: object) -> dt.date | None:
     raise ValueError(f"{quote(value)}は日付として読めません（例: 2025-04-01、2025/4/1、令和7年4月1日）")
 
 
-def parse_age_band(value: object) -> str | None:
-    """``65～69歳``, ``65-69``, ``100歳以上``, ``100+`` → a band of
-    ``vocab.AGE_BANDS`` or ``vocab.PROJECTION_LAST_BAND``; empty → None."""
+def parse_tally(value: object) -> int | None:
+    """A count in a statistics table: as ``parse_count``, but a dash (e-Stat's
+    「-」, 該当なし) is 0. ``***``, ``x``, ``…`` stay missing."""
+    if _SPACES.sub("", normalize_text(value)) in ZERO_MARKERS:
+        return 0
+    return parse_count(value)
+
+
+def is_unknown_age(label: object) -> bool:
+    """年齢「不詳」, 不詳, 年齢不詳, …: people counted in 総数 but in no age band."""
+    return _BRACKETS.sub("", _SPACES.sub("", normalize_text(label))) in UNKNOWN_AGE_LABELS
+
+
+def parse_age_span(value: object, *, bare: bool = False) -> tuple[int, int | None] | None:
+    """The ages a label covers: ``65～69歳`` → (65, 69), ``65歳`` → (65, 65),
+    ``100歳以上`` / ``100+`` → (100, None); empty → None. A bare number (``65``)
+    is an age only when ``bare`` (a column of ages, not a header). Raises
+    ``ValueError`` for text that names no ages."""
     text = _SPACES.sub("", normalize_text(value))
     if _missing(text):
         return None
     core = text.replace("歳", "").replace("才", "")
-    band = None
     if match := _AGE_RANGE.fullmatch(core):
-        band = f"{int(match[1])}-{int(match[2])}"
+        low, high = int(match[1]), int(match[2])
+        if low <= high:
+            return low, high
     elif match := _AGE_OPEN.fullmatch(core):
-        band = f"{int(match[1])}+"
-    if band not in vocab.AGE_BANDS and band != vocab.PROJECTION_LAST_BAND:
-        shown = f"{vocab.AGE_BANDS[0]}、{vocab.AGE_BANDS[1]}…{vocab.AGE_BANDS[-2]}、{vocab.AGE_BANDS[-1]}"
-        raise ValueError(f"{quote(value)}は使える年齢階級ではありません（5歳刻み: {shown}）")
-    return band
+        return int(match[1]), None
+    elif (match := _AGE_SINGLE.fullmatch(core)) and (bare or core != text):
+        return int(match[1]), int(match[1])
+    raise ValueError(f"{quote(value)}は年齢として読めません（例: 65～69歳、65歳、100歳以上）")
+
+
+def _groups_text() -> str:
+    return "・".join(f"{start}歳以上" for start in vocab.AGE_GROUP_STARTS)
+
+
+def band_of_span(span: tuple[int, int | None], label: object = None) -> str:
+    """The band of ``vocab.AGE_BANDS`` / ``vocab.OPEN_AGE_BANDS`` a span is
+    counted in: a single age or a 5-year band goes to its band, ages from 100 to
+    ``100+``; an open band stays open if it starts where the kit's age groups
+    can still be summed (85歳以上 or above). Raises ``ValueError`` for spans that
+    are no 5-year band (15～64歳) or an open band cutting an age group (70歳以上)."""
+    low, high = span
+    shown = quote(label if label is not None else (f"{low}歳以上" if high is None else f"{low}～{high}歳"))
+    top = vocab.OPEN_AGE_BANDS[-1]
+    if high is None:
+        if low >= int(top[:-1]):
+            return top
+        if f"{low}+" in vocab.OPEN_AGE_BANDS:
+            return f"{low}+"
+        raise ValueError(
+            f"{shown}は使えない年齢階級です（キットは{_groups_text()}の人口を数えるため、"
+            f"「…歳以上」の階級は{vocab.AGE_GROUP_STARTS[-1]}歳以上か、それより上の5歳刻みから始まるものにしてください）")
+    if low >= int(top[:-1]):
+        return top
+    band = f"{low // 5 * 5}-{low // 5 * 5 + 4}"
+    if low == high or (low % 5 == 0 and high == low + 4):
+        return band
+    first, last = vocab.AGE_BANDS[0], vocab.AGE_BANDS[-2]
+    raise ValueError(f"{shown}は5歳刻みの年齢階級ではありません（例: {first}、{last}、100+）")
+
+
+def parse_age_band(value: object) -> str | None:
+    """``65～69歳``, ``65-69``, ``100歳以上``, ``100+``, ``90歳以上`` → a band of
+    ``vocab.AGE_BANDS`` or ``vocab.OPEN_AGE_BANDS``; empty → None. A single age
+    (``65歳``) is no band."""
+    span = parse_age_span(value)
+    if span is None:
+        return None
+    low, high = span
+    if high is not None and low == high:
+        raise ValueError(f"{quote(value)}は1歳ごとの年齢で、5歳刻みの年齢階級ではありません（例: 65～69歳）")
+    if high is not None and high >= int(vocab.OPEN_AGE_BANDS[-1][:-1]):
+        raise ValueError(f"{quote(value)}は使える年齢階級ではありません（100歳以上は「100歳以上」の1つにまとめます）")
+    return band_of_span(span, value)
 
 
 def parse_flag(value: object) -> bool | None:

@@ -9,6 +9,11 @@ None); warnings do not stop a load.
 The returned frame has the kind's canonical columns in contract order (absent
 optional ones all missing), then the user's other columns as normalised text.
 Its index is the Excel row each record came from (name ``行``).
+
+Population tables come in many real layouts, all read into the long form: one
+column per age band or per single age (summed to 5-year bands), sexes in a
+column or in a header spanning two rows (男 / 女 over the ages), e-Stat
+downloads as they are (年齢「不詳」 kept apart, （再掲） columns left out).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from kit import vocab
+from kit.io import ages
 from kit.io import normalize as nz
 from kit.io import schema
 from kit.io.schema import ColumnSpec, KindSpec
@@ -36,7 +42,8 @@ MAX_PROBLEMS = 10_000
 _SHOWN_TERMS = 8
 _LATITUDE = (20.0, 46.0)      # Japan, 沖ノ鳥島 to 択捉島
 _LONGITUDE = (122.0, 154.0)   # Japan, 与那国島 to 南鳥島
-_UNKNOWN_AGE = frozenset({"不詳", "年齢不詳"})
+# A column or row label marking a subtotal that repeats other columns.
+_REPEAT = "再掲"
 # The dtype pandas gives text by default (str in pandas 3, object before).
 _TEXT_DTYPE = pd.Series(["text"]).dtype
 
@@ -70,6 +77,12 @@ class LoadResult:
     rows_read: int = 0
     omitted: int = 0           # problems found beyond MAX_PROBLEMS, counted only
     notes: list[str] = field(default_factory=list)          # how the table was read, for summary()
+    ignored: list[str] = field(default_factory=list)        # columns left out: （再掲） subtotals, …
+    own_terms: dict[str, dict[str, int]] = field(default_factory=dict)  # column → own term → rows
+    # population: people of unknown age (年齢「不詳」), in 総数 but in no band:
+    # 地区コード, 年, 性別, 区分, 不詳 — one row per row of the file that had them.
+    unknown_age: pd.DataFrame | None = None
+    age_columns: list[str] = field(default_factory=list)    # population: the age columns summed into bands
 
     @property
     def ok(self) -> bool:
@@ -92,9 +105,10 @@ class LoadResult:
                 text += f"。見つからない必須の列: {'、'.join(self.missing)}"
             return text
         parts = [f"{len(self.mapping)}列を対応づけ"]
-        # Age-band columns of a wide population table are summed up in notes instead.
+        # Age columns of a wide population table are summed up in notes instead.
+        ages = set(self.age_columns)
         renamed = [f"「{header}」→{target}" for header, target in self.mapping.items()
-                   if schema.header_key(header) != schema.header_key(target) and _band_of(header) is None]
+                   if schema.header_key(header) != schema.header_key(target) and header not in ages]
         if renamed:
             parts.append(f"読み替え: {'、'.join(renamed)}")
         if self.unmapped:
@@ -173,6 +187,8 @@ def _term_parser(column: ColumnSpec) -> Callable[[str], str | None]:
         if text in nz.MISSING_MARKERS or not text:
             return None
         if (term := terms.get(_term_key(text))) is None:
+            if column.own_terms:
+                return text
             raise ValueError(f"{nz.quote(value)}は使えない値です（{_suggestion(text, column)}使える値: {_terms(column.vocab)}）")
         return term
 
@@ -240,7 +256,7 @@ def _parser(column: ColumnSpec, known: frozenset[str] | None) -> Callable[[str],
     if kind == schema.LONGITUDE:
         return _coordinate_parser(_LONGITUDE, "経度")
     return {
-        schema.TEXT: _text, schema.ID: _text, schema.COUNT: nz.parse_count,
+        schema.TEXT: _text, schema.ID: _text, schema.COUNT: nz.parse_count, schema.TALLY: nz.parse_tally,
         schema.NUMBER: nz.parse_number, schema.YEAR: nz.parse_year, schema.DATE: nz.parse_date,
         schema.FLAG: nz.parse_flag, schema.AGE_BAND: nz.parse_age_band,
     }[kind]
@@ -248,7 +264,7 @@ def _parser(column: ColumnSpec, known: frozenset[str] | None) -> Callable[[str],
 
 def _typed(values: np.ndarray, kind: str) -> pd.Series:
     """Canonical values as a Series of the type's dtype; missing stays missing."""
-    if kind in (schema.COUNT, schema.YEAR):
+    if kind in (schema.COUNT, schema.TALLY, schema.YEAR):
         return pd.Series(pd.array(values, dtype="Int64"))
     if kind in (schema.NUMBER, schema.LATITUDE, schema.LONGITUDE):
         return pd.Series(pd.array(values, dtype="Float64")).astype("float64")
@@ -301,14 +317,22 @@ def _parse_column(raw: pd.Series, parse: Callable[[str], object]) -> tuple[np.nd
 
 # ------------------------------------------------------------- column matching
 
+# A user's own choice in the mapping step outranks any header the kit knows.
+_CHOSEN = 1000
+_SEX_ORDER = {None: 0, **{sex: i + 1 for i, sex in enumerate(vocab.SEXES)}}
+
 
 @dataclass
 class _Columns:
     found: dict[str, str]          # canonical → user header
     unmapped: list[str]
-    bands: dict[str, str]          # population wide form: user header → age band
-    total: str | None = None       # population wide form: the 総数 column
-    unknown_age: str | None = None  # population wide form: the 年齢不詳 column
+    ignored: list[str] = field(default_factory=list)   # （再掲） and other subtotals, left out
+    # Population printed one column per age (e-Stat, 住基): header → (sex in the
+    # header or None, band), and the 総数 / 年齢「不詳」 columns by sex.
+    ages: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    totals: dict[str | None, str] = field(default_factory=dict)
+    unknown: dict[str | None, str] = field(default_factory=dict)
+    singles: bool = False          # the age columns are single years
 
 
 def _match_columns(spec: KindSpec, headers: list[str], mapping: Mapping[str, str | None], log: _Log) -> _Columns:
@@ -318,53 +342,84 @@ def _match_columns(spec: KindSpec, headers: list[str], mapping: Mapping[str, str
         if schema.header_key(header) not in map(schema.header_key, headers):
             log.warning(None, header, "対応を指定された列がファイルにありません")
     found: dict[str, str] = {}
+    ranks: dict[str, int] = {}
     unmapped: list[str] = []
     for header in headers:
         key = schema.header_key(header)
-        target = chosen[key] if key in chosen else lookup.get(key)
+        if key in chosen:
+            target, rank = chosen[key], _CHOSEN
+        else:
+            target, rank = schema.match_header(spec.kind, header, lookup) or (None, 0)
         if target and target not in spec.names:
             log.error(None, header, f"「{target}」は{spec.label}の列ではありません（列: {_terms(spec.names)}）")
             target = None
         if not target:
             unmapped.append(header)
         elif target in found:
-            # Two columns for one: the one headed exactly so wins, else the first.
+            # Two columns for one: the better named one wins (the exact name, then a
+            # synonym, then the finest e-Stat areas), else the first.
             kept, dropped = found[target], header
-            if key == schema.header_key(target):
-                kept, dropped = header, found[target]
+            if rank > ranks[target]:
+                kept, dropped, ranks[target] = header, found[target], rank
             log.warning(None, dropped, f"「{kept}」と同じく「{target}」に当たる列です。「{kept}」を使い、この列は使いません")
             found[target] = kept
             unmapped.append(dropped)
         else:
-            found[target] = header
-    columns = _Columns(found, unmapped, bands={})
+            found[target], ranks[target] = header, rank
+    columns = _Columns(found, [header for header in unmapped if _REPEAT not in header],
+                       ignored=[header for header in unmapped if _REPEAT in header])
     if spec.kind == "population" and "年齢階級" not in found and "人口" not in found:
-        _find_wide_columns(columns)
+        _find_wide_columns(columns, log)
     return columns
 
 
-def _band_of(header: str) -> str | None:
+def _is_age_header(cell: str) -> bool:
+    _sex, rest = ages.split_sex(cell)
+    if nz.is_unknown_age(rest):
+        return True
     try:
-        return nz.parse_age_band(header)
+        return nz.parse_age_span(rest) is not None
     except ValueError:
-        return None
+        return False
 
 
-def _find_wide_columns(columns: _Columns) -> None:
-    """Population printed one column per age band (e-Stat, 住基): take the
-    band columns, and the 総数 / 年齢不詳 columns used to check their sum."""
-    bands = {header: band for header in columns.unmapped if (band := _band_of(header))}
-    if len(bands) < 2:
-        return
-    columns.bands = bands
+def _sex_label(sex: str | None) -> str:
+    return f"{sex}の" if sex else ""
+
+
+def _find_wide_columns(columns: _Columns, log: _Log) -> None:
+    """Population printed one column per age (e-Stat, 住基): decide the band of
+    each age column, and find the 総数 / 年齢「不詳」 columns used to check them."""
+    items, totals, unknown = [], {}, {}
     for header in columns.unmapped:
-        label = nz.normalize_header(header)
-        if label in nz.TOTAL_LABELS and columns.total is None:
-            columns.total = header
-        elif label in _UNKNOWN_AGE and columns.unknown_age is None:
-            columns.unknown_age = header
-    used = {*bands, columns.total, columns.unknown_age}
-    columns.unmapped = [header for header in columns.unmapped if header not in used]
+        sex, rest = ages.split_sex(header)
+        if rest in nz.TOTAL_LABELS:
+            totals.setdefault(sex, header)
+        elif nz.is_unknown_age(rest):
+            unknown.setdefault(sex, header)
+        else:
+            try:
+                span = nz.parse_age_span(rest)
+            except ValueError:
+                continue
+            items.append(ages.AgeItem(header, sex, span, header))
+    if len(items) < 2:
+        return
+    decision = ages.assign_bands(items)
+    for header, message in decision.errors.items():
+        log.error(None, header, message)
+    for (sex, band), missing in decision.incomplete.items():
+        log.error(None, None, f"1歳ごとの年齢の列を5歳階級にまとめるには、{_sex_label(sex)}{band}歳の年齢がそろっていません"
+                              f"（ない列: {'、'.join(f'{age}歳' for age in missing)}）")
+    columns.ages = {item.key: (item.sex, decision.bands[item.key]) for item in items if item.key in decision.bands}
+    columns.singles = decision.singles
+    columns.totals, columns.unknown = totals, unknown
+    used = {*columns.ages, *totals.values(), *unknown.values()}
+    columns.ignored += [header for header in columns.unmapped if header in decision.subtotals]
+    columns.unmapped = [header for header in columns.unmapped if header not in used and header not in decision.subtotals]
+    if "性別" in columns.found and any(sex for sex, _band in columns.ages.values()):
+        log.error(None, columns.found["性別"], "性別が、この列と年齢の列の見出し（男・女）の両方にあります。"
+                                             "どちらか一方にしてください")
 
 
 # --------------------------------------------------------------------- checks
@@ -419,41 +474,158 @@ def _check_actor_duplicates(raw: pd.DataFrame, columns: _Columns, ids: pd.Series
             log.warning(rows[position], header, f"{shown}{rows[earlier]}行目（主体ID {ids.iat[earlier]}）と{label}が同じです。同じ主体なら1行にまとめてください")
 
 
-def _check_wide_total(counts: dict[str, np.ndarray], columns: _Columns, rows: np.ndarray, log: _Log) -> None:
-    parts = [counts[header] for header in columns.bands]
-    if columns.unknown_age is not None:
-        parts.append(counts[columns.unknown_age])
-    for position, expected in enumerate(counts[columns.total]):
-        values = [part[position] for part in parts]
-        if expected is None or any(value is None for value in values):
+def _summed(arrays: list[np.ndarray]) -> pd.arrays.IntegerArray:
+    """Cell by cell sum of counts; missing when any part is missing."""
+    return sum((pd.array(array, dtype="Int64") for array in arrays[1:]), pd.array(arrays[0], dtype="Int64"))
+
+
+def _parts_of(columns: _Columns, sex: str | None) -> tuple[list[str], list[str]]:
+    """The age and 不詳 columns a 総数 of ``sex`` adds up: those of that sex, or
+    all of them for a 総数 without a sex over columns with one."""
+    ages_ = [header for header, (own, _band) in columns.ages.items() if own == sex]
+    unknown = [header for own, header in columns.unknown.items() if own == sex]
+    if sex is None and not ages_:
+        ages_, unknown = list(columns.ages), list(columns.unknown.values())
+    return ages_, unknown
+
+
+def _check_wide_totals(counts: dict[str, np.ndarray], columns: _Columns, rows: np.ndarray, log: _Log) -> None:
+    for sex, total in columns.totals.items():
+        ages_, unknown = _parts_of(columns, sex)
+        if not ages_:
             continue
-        if sum(values) != expected:
-            log.error(rows[position], columns.total,
-                      f"総数 {expected:,} が年齢階級の合計 {sum(values):,} と合いません（列の読み違いがないか確かめてください。総数の列を消せば照合しません）")
+        parts = _summed([counts[header] for header in ages_ + unknown]).to_numpy(dtype=object, na_value=None)
+        label = "年齢階級と年齢「不詳」" if unknown else "年齢階級"
+        for position, (expected, got) in enumerate(zip(counts[total], parts)):
+            if expected is not None and got is not None and got != expected:
+                log.error(rows[position], total,
+                          f"総数 {expected:,} が{label}の合計 {got:,} と合いません（列の読み違いがないか確かめてください。"
+                          "総数の列を消せば照合しません）")
+
+
+def _mark_counts(raw: pd.Series) -> tuple[int, int]:
+    """How many cells are a dash (read as 0) and how many another mark (missing)."""
+    counted = raw.value_counts()
+    marks = [nz.normalize_text(text) for text in counted.index]
+    zeros = sum(int(n) for mark, n in zip(marks, counted) if mark in nz.ZERO_MARKERS)
+    missing = sum(int(n) for mark, n in zip(marks, counted) if mark in nz.MISSING_MARKERS - nz.ZERO_MARKERS)
+    return zeros, missing
+
+
+def _marks_note(frame: pd.DataFrame, headers: Iterable[str]) -> str | None:
+    zeros = missing = 0
+    for header in headers:
+        z, m = _mark_counts(frame[header])
+        zeros, missing = zeros + z, missing + m
+    parts = []
+    if zeros:
+        parts.append(f"「-」{zeros:,}か所を0")
+    if missing:
+        parts.append(f"「***」「x」「…」など{missing:,}か所を値なし")
+    return f"{'、'.join(parts)}として読みました" if parts else None
 
 
 # ----------------------------------------------------------------- the loader
 
 
-def _drop_total_rows(frame: pd.DataFrame, rows: np.ndarray, header: str, log: _Log) -> tuple[pd.DataFrame, np.ndarray]:
-    """Long population files often carry 総数 and 年齢不詳 rows; they are not bands."""
-    labels = _map_values(frame[header], nz.normalize_header)
-    skip = np.isin(labels.astype(str), list(nz.TOTAL_LABELS | _UNKNOWN_AGE))
-    if skip.any():
-        where = _terms(f"{row}行目" for row in rows[skip])
-        log.warning(None, header, f"年齢階級が総数・不詳の行（{where}）は5歳刻みの階級ではないので読み飛ばしました")
-    return frame[~skip].reset_index(drop=True), rows[~skip]
+def _long_age_parser(frame: pd.DataFrame, rows: np.ndarray, header: str, log: _Log):
+    """A long population table's age column: rows of 総数, 年齢「不詳」 and
+    subtotals are skipped (and said); the rest go to their bands, single years
+    summed. Returns the kept rows, the column's parser and whether single
+    years are summed."""
+    labels = [label for label in pd.unique(frame[header].dropna())]
+    skip, items = {}, []
+    for label in labels:
+        text = nz.normalize_header(label)
+        if text in nz.TOTAL_LABELS or nz.is_unknown_age(text) or _REPEAT in text:
+            skip[label] = text
+            continue
+        try:
+            span = nz.parse_age_span(label, bare=True)
+        except ValueError:
+            continue    # reported at its rows by the parser
+        if span is not None:
+            items.append(ages.AgeItem(label, None, span, label))
+    decision = ages.assign_bands(items)
+    skip.update(dict.fromkeys(decision.subtotals, ""))
+    dropped = frame[header].isin(list(skip)).to_numpy()
+    if dropped.any():
+        where = _terms(f"{row}行目" for row in rows[dropped])
+        log.warning(None, header, f"年齢階級が総数・不詳・小計の行（{where}）は5歳刻みの階級ではないので読み飛ばしました")
+    unknown = frame[header].map(lambda label: nz.is_unknown_age(label) if isinstance(label, str) else False)
+
+    def parse(value: str) -> str | None:
+        if value in decision.bands:
+            return decision.bands[value]
+        if value in decision.errors:
+            raise ValueError(decision.errors[value])
+        span = nz.parse_age_span(value, bare=True)    # raises for what is no age
+        return None if span is None else nz.band_of_span(span, value)
+
+    return ~dropped, unknown.to_numpy(dtype=bool), parse, decision.singles
 
 
-def _to_long(frame: pd.DataFrame, columns: _Columns, parsed: dict[str, np.ndarray], rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
-    """Wide population (one column per band) → one row per band."""
-    # By the band's first age: 90+ (projections) has no place in AGE_BANDS.
-    ordered = sorted(columns.bands, key=lambda header: int(re.match(r"\d+", columns.bands[header])[0]))
-    count = len(ordered)
-    long = frame.loc[np.repeat(np.arange(len(frame)), count)].reset_index(drop=True)
-    long["年齢階級"] = pd.Series(np.tile([columns.bands[header] for header in ordered], len(frame)))
-    long["人口"] = _typed(np.column_stack([parsed[header] for header in ordered]).ravel(), schema.COUNT)
+def _sum_single_ages(data: pd.DataFrame, key: list[str], log: _Log) -> pd.DataFrame:
+    """Rows of single years (one row per age) summed into their 5-year bands;
+    a band lacking some of its ages is summed all the same, and said."""
+    keys = [data[name] for name in key]
+    grouped = data.groupby(keys, sort=False, dropna=False)
+    first = grouped.head(1)
+    counts = grouped["人口"].sum(min_count=1)
+    lacking = data["人口"].isna().groupby(keys, sort=False, dropna=False).any()
+    counts[lacking] = pd.NA
+    ages_per_band = grouped.size()
+    summed = first.copy()
+    summed["人口"] = counts.to_numpy()
+    closed = ~summed["年齢階級"].str.endswith("+").to_numpy()
+    short = closed & (ages_per_band.to_numpy() < 5)
+    if short.any():
+        example = summed[short].iloc[0]
+        log.warning(None, None, f"1歳ごとの行を5歳階級にまとめました。{int(short.sum())}組は5歳分の行がそろっていません"
+                                f"（例: {example.name}行目からの {example['地区コード']} {example['性別']} {example['年齢階級']}）。"
+                                "ない年齢は0人として合計しています")
+    return summed
+
+
+def _to_long(data: pd.DataFrame, columns: _Columns, counts: dict[str, np.ndarray], rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """Wide population (one column per age) → one row per sex and band."""
+    pairs = sorted(set(columns.ages.values()), key=lambda pair: (_SEX_ORDER[pair[0]], ages.band_lower(pair[1])))
+    headers = {pair: [header for header, value in columns.ages.items() if value == pair] for pair in pairs}
+    matrix = np.column_stack([_summed([counts[header] for header in headers[pair]]).to_numpy(dtype=object, na_value=None)
+                              for pair in pairs])
+    count = len(pairs)
+    long = data.loc[np.repeat(np.arange(len(data)), count)].reset_index(drop=True)
+    long["年齢階級"] = pd.Series(np.tile([band for _sex, band in pairs], len(data)), dtype=_TEXT_DTYPE)
+    if any(sex for sex, _band in pairs):
+        sexes = np.tile([sex for sex, _band in pairs], len(data))
+        long["性別"] = long["性別"].where(pd.isna(sexes), pd.Series(sexes, dtype=object)).astype(_TEXT_DTYPE)
+    long["人口"] = _typed(matrix.ravel(), schema.TALLY)
     return long, np.repeat(rows, count)
+
+
+def _unknown_ages(data: pd.DataFrame, columns: _Columns, counts: dict[str, np.ndarray]) -> pd.DataFrame:
+    """年齢「不詳」 by row and sex: in 総数, in no band."""
+    parts = []
+    for sex, header in columns.unknown.items():
+        part = data[["地区コード", "地区名", "年", "性別", "区分"]].copy()
+        if sex is not None:
+            part["性別"] = sex
+        part["不詳"] = _typed(counts[header], schema.TALLY).to_numpy()
+        parts.append(part)
+    return pd.concat(parts) if parts else data.iloc[:0]
+
+
+def _unknown_note(unknown: pd.DataFrame) -> str:
+    shown = unknown[unknown["不詳"].fillna(0) > 0]
+    if shown.empty:
+        return "年齢「不詳」の人はいません"
+    # The largest row, not a sum: e-Stat tables list 全国, prefectures and
+    # municipalities together, whose sum would count people several times.
+    top = shown.loc[shown["不詳"].astype("float64").idxmax()]
+    top = top.iloc[0] if isinstance(top, pd.DataFrame) else top
+    name = top["地区名"] if isinstance(top["地区名"], str) else top["地区コード"]
+    return (f"年齢「不詳」は総数に含み、どの年齢階級にも入れていません（{len(shown):,}行にあり、"
+            f"最も多いのは {name} {top['性別']} {int(top['不詳']):,}人）")
 
 
 def _display_name(source: Source, filename: str | None) -> str:
@@ -464,19 +636,41 @@ def _display_name(source: Source, filename: str | None) -> str:
     return Path(source).name
 
 
+def _own_terms(values: np.ndarray, rows: np.ndarray, header: str, column: ColumnSpec, log: _Log) -> dict[str, int]:
+    """Terms outside the vocabulary, kept as the user's own, with their number of
+    rows; a term close to one of the vocabulary gets a warning asking which."""
+    known = set(column.vocab)
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for position, cell in enumerate(values):
+        for term in cell if isinstance(cell, tuple) else ((cell,) if cell else ()):
+            if term not in known:
+                counts[term] = counts.get(term, 0) + 1
+                first.setdefault(term, position)
+    for term, position in first.items():
+        if hint := _suggestion(term, column):
+            log.warning(rows[position], header, f"「{term}」はキットの語彙にないので独自の語として残しました（{hint}）")
+    return counts
+
+
 def _parse_columns(spec: KindSpec, columns: _Columns, frame: pd.DataFrame, rows: np.ndarray,
-                   known: frozenset[str] | None, log: _Log) -> dict[str, pd.Series]:
+                   known: frozenset[str] | None, log: _Log, parsers: Mapping[str, Callable] | None = None,
+                   own: dict[str, dict[str, int]] | None = None) -> dict[str, pd.Series]:
     """Every canonical column present, parsed and typed; absent columns with a
-    default are filled with it (and the user told)."""
+    default are filled with it (and the user told). ``parsers`` replaces the
+    parser of some columns; ``own`` receives the user's own terms by header."""
     out: dict[str, pd.Series] = {}
     for column in spec.columns:
         header = columns.found.get(column.name)
         if header is None:
             if column.default is not None:
-                log.warning(None, None, f"「{column.name}」の列がないので、すべて「{column.default}」として読みました")
+                # Sexes given by the age columns' headers (男／0～4歳) need no 性別 column.
+                if not (column.name == "性別" and columns.ages and all(sex for sex, _ in columns.ages.values())):
+                    log.warning(None, None, f"「{column.name}」の列がないので、すべて「{column.default}」として読みました")
                 out[column.name] = _typed(np.full(len(frame), column.default, dtype=object), column.type)
             continue
-        values, bad = _parse_column(frame[header], _parser(column, known))
+        parse = (parsers or {}).get(column.name) or _parser(column, known)
+        values, bad = _parse_column(frame[header], parse)
         for position, message in bad:
             log.error(rows[position], header, message)
         if column.nonempty:
@@ -484,25 +678,29 @@ def _parse_columns(spec: KindSpec, columns: _Columns, frame: pd.DataFrame, rows:
             for position in np.flatnonzero(pd.isna(values.astype(object))):
                 if position not in refused:
                     log.error(rows[position], header, "値がありません（この列は空にできません）")
+        if column.own_terms and own is not None and (terms := _own_terms(values, rows, header, column, log)):
+            own[header] = terms
         out[column.name] = _typed(values, column.type)
         if column.unique:
             _check_unique(out[column.name], rows, header, log)
     return out
 
 
-def _parse_bands(columns: _Columns, frame: pd.DataFrame, rows: np.ndarray, log: _Log) -> dict[str, np.ndarray]:
-    """Counts of the wide population columns (bands, 総数, 年齢不詳), checked."""
+def _parse_ages(columns: _Columns, frame: pd.DataFrame, rows: np.ndarray, log: _Log) -> dict[str, np.ndarray]:
+    """Counts of the wide population columns (ages, 総数, 年齢「不詳」), checked."""
     counts = {}
-    for header in [*columns.bands, columns.total, columns.unknown_age]:
-        if header is not None:
-            counts[header], bad = _parse_column(frame[header], nz.parse_count)
-            for position, message in bad:
-                log.error(rows[position], header, message)
-    absent = [band for band in vocab.AGE_BANDS if band not in columns.bands.values()]
+    for header in [*columns.ages, *columns.totals.values(), *columns.unknown.values()]:
+        counts[header], bad = _parse_column(frame[header], nz.parse_tally)
+        for position, message in bad:
+            log.error(rows[position], header, message)
+    bands = set(band for _sex, band in columns.ages.values())
+    open_from = min((ages.band_lower(band) for band in bands if band.endswith("+")), default=None)
+    expected = [band for band in vocab.AGE_BANDS if open_from is None or ages.band_lower(band) < open_from]
+    expected += [f"{open_from}+"] if open_from is not None and open_from < ages.band_lower(vocab.AGE_BANDS[-1]) else []
+    absent = [band for band in expected if band not in bands]
     if absent:
-        log.warning(None, None, f"年齢階級の列が{len(vocab.AGE_BANDS)}のうち{len(columns.bands)}です（ない階級: {_terms(absent)}）")
-    if columns.total is not None:
-        _check_wide_total(counts, columns, rows, log)
+        log.warning(None, None, f"年齢階級の列が{len(expected)}のうち{len(expected) - len(absent)}です（ない階級: {_terms(absent)}）")
+    _check_wide_totals(counts, columns, rows, log)
     return counts
 
 
@@ -514,22 +712,51 @@ def _check_flags(columns: _Columns, log: _Log) -> None:
         log.warning(None, None, f"リスク判定の列がそろっていません（ない列: {'、'.join(absent)}）")
 
 
+def _check_area_map(columns: _Columns, out: dict[str, pd.Series], rows: np.ndarray, log: _Log) -> list[str]:
+    """A 町丁字 is named by code or by name (at least one column), and belongs to
+    one 地区: the same 町丁字 twice is an error. Returns the missing columns."""
+    keys = [name for name in ("町丁字コード", "町丁字名") if name in out]
+    if not keys:
+        log.error(None, None, "「町丁字コード」か「町丁字名」の列が必要です（どちらか一方でかまいません）")
+        return ["町丁字コード"]
+    key = keys[0]
+    for position in np.flatnonzero(out[key].isna().to_numpy()):
+        log.error(rows[position], columns.found[key], "値がありません（どの町丁字の行か分かりません）")
+    repeated = out[key].duplicated(keep=False) & out[key].notna()
+    if repeated.any():
+        first: dict[str, int] = {}
+        for position in np.flatnonzero(repeated.to_numpy()):
+            small = out[key].iat[position]
+            if small not in first:
+                first[small] = position
+                continue
+            same = out["地区コード"].iat[position] == out["地区コード"].iat[first[small]]
+            log.add("warning" if same else "error", rows[position], columns.found[key],
+                    f"{nz.quote(small)}は{rows[first[small]]}行目にもあります"
+                    + ("（同じ地区なので1行として扱います）" if same else "（1つの町丁字は1つの地区にだけ入ります）"))
+    return []
+
+
 def _assemble(spec: KindSpec, columns: _Columns, frame: pd.DataFrame, rows: np.ndarray,
-              out: dict[str, pd.Series], counts: dict[str, np.ndarray]) -> pd.DataFrame:
+              out: dict[str, pd.Series], counts: dict[str, np.ndarray]) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Canonical columns in contract order (absent ones all missing), then the
-    user's other columns. Built without copying the columns: they can be most
-    of a large file."""
-    wide_columns = ("年齢階級", "人口") if columns.bands else ()
+    user's other columns; and the people of unknown age of a wide population.
+    Built without copying the columns: they can be most of a large file."""
+    wide_columns = ("年齢階級", "人口") if columns.ages else ()
     parts = {column.name: out.get(column.name, _typed(np.full(len(frame), None, dtype=object), column.type))
              for column in spec.columns if column.name not in wide_columns}
     for header in columns.unmapped:
         parts[f"{header}(元の列)" if header in spec.names else header] = _normalized(frame[header])
     data = pd.DataFrame(parts, copy=False)
-    if columns.bands:
+    unknown = None
+    if columns.ages:
+        if columns.unknown:
+            unknown = _unknown_ages(data, columns, counts)
+            unknown.index = pd.Index(np.tile(rows, len(columns.unknown)), name="行")
         data, rows = _to_long(data, columns, counts, rows)
         data = data[[*spec.names, *(name for name in data if name not in spec.names)]]
     data.index = pd.Index(rows, name="行")
-    return data
+    return data, unknown
 
 
 def load(
@@ -548,8 +775,8 @@ def load(
     messages and gives its extension). ``mapping``: user header → canonical
     column, for headers the kit does not know (None = do not use the column).
     ``known_areas``: the 地区コード that exist; other codes are errors.
-    ``sheet``: the .xlsx sheet to read instead of the first. ``max_bytes``: larger
-    files are refused unread.
+    ``sheet``: the workbook sheet to read instead of the first. ``max_bytes``:
+    larger files are refused unread.
     """
     if kind not in schema.SPECS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {KINDS}")
@@ -562,8 +789,8 @@ def load(
     mapped_keys = {schema.header_key(header) for header in mapping}
 
     def is_header(cell: str) -> bool:
-        key = schema.header_key(cell)
-        return key in lookup or key in mapped_keys or (kind == "population" and _band_of(cell) is not None)
+        return (schema.header_key(cell) in mapped_keys or schema.match_header(kind, cell, lookup) is not None
+                or (kind == "population" and _is_age_header(cell)))
 
     try:
         table = read_table(source, filename=filename or file, is_header=is_header, sheet=sheet, max_bytes=max_bytes)
@@ -573,10 +800,16 @@ def load(
     for row, message in table.notes:
         log.warning(row, None, message)
     columns = _match_columns(spec, list(table.frame.columns), mapping, log)
+    if kind == "population" and "地区コード" not in columns.found and "地区名" in columns.found:
+        # A 住基 table by 町丁字 often has names only: the name is the key then.
+        columns.found["地区コード"] = columns.found["地区名"]
+        log.warning(None, columns.found["地区名"], "地区コードの列がないので、この列の名前を地区コードとして使います")
     result.mapping = {header: target for target, header in columns.found.items()}
-    result.mapping.update({header: "人口" for header in columns.bands})
+    result.mapping.update({header: "人口" for header in columns.ages})
+    result.age_columns = list(columns.ages)
     result.unmapped = list(columns.unmapped)
-    wide_columns = ("年齢階級", "人口") if columns.bands else ()
+    result.ignored = list(columns.ignored)
+    wide_columns = ("年齢階級", "人口") if columns.ages else ()
     result.missing = [c.name for c in spec.columns if c.required and c.default is None
                       and c.name not in columns.found and c.name not in wide_columns]
     for name in result.missing:
@@ -586,27 +819,63 @@ def load(
     if frame.empty:
         log.error(None, None, "見出しの行だけで、データの行がありません")
         return _finish(result, log)
+    parsers: dict[str, Callable] = {}
+    singles = False
     if kind == "population" and "年齢階級" in columns.found:
-        frame, rows = _drop_total_rows(frame, rows, columns.found["年齢階級"], log)
+        kept, unknown_rows, parsers["年齢階級"], singles = _long_age_parser(frame, rows, columns.found["年齢階級"], log)
+        if unknown_rows.any() and "人口" in columns.found:
+            counts = [nz.parse_tally(value) if isinstance(value, str) else None
+                      for value in frame.loc[unknown_rows, columns.found["人口"]]]
+            result.notes.append(f"年齢「不詳」の行（{int(unknown_rows.sum())}行、合計 {sum(c or 0 for c in counts):,}人）は"
+                                "どの年齢階級にも入れていません")
+        frame, rows = frame[kept].reset_index(drop=True), rows[kept]
     result.rows_read = len(frame)
 
     known = None if known_areas is None else frozenset(nz.normalize_text(code) for code in known_areas)
-    out = _parse_columns(spec, columns, frame, rows, known, log)
-    counts = _parse_bands(columns, frame, rows, log) if columns.bands else {}
+    out = _parse_columns(spec, columns, frame, rows, known, log, parsers, result.own_terms)
+    counts = _parse_ages(columns, frame, rows, log) if columns.ages else {}
     if spec.key:
         key = [name for name in spec.key if name in out]
-        _check_key(pd.DataFrame({name: out[name] for name in key}), key, rows, log)
+        keyed = {name: out[name] for name in key}
+        if singles:   # single years share their band until summed: the age itself is the key
+            keyed["年齢階級"] = _text_series(frame[columns.found["年齢階級"]].map(nz.normalize_header).to_numpy(dtype=object))
+        _check_key(pd.DataFrame(keyed), key, rows, log)
     if kind == "needs_survey":
         _check_flags(columns, log)
     if kind == "actors" and "主体ID" in out:
         _check_actor_duplicates(frame, columns, out["主体ID"], rows, log)
+    if kind == "area_map":
+        result.missing += _check_area_map(columns, out, rows, log)
     if not log.error_count:
-        result.data = _assemble(spec, columns, frame, rows, out, counts)
-        if columns.bands:
-            result.notes.append(f"横長の表を年齢階級ごとの{len(result.data)}行に変換")
-        if columns.total:
-            result.notes.append(f"「{columns.total}」は年齢階級の合計と照合済み")
+        result.data, result.unknown_age = _assemble(spec, columns, frame, rows, out, counts)
+        _describe(result, columns, frame, spec, singles, log)
     return _finish(result, log)
+
+
+def _describe(result: LoadResult, columns: _Columns, frame: pd.DataFrame, spec: KindSpec, singles: bool, log: _Log) -> None:
+    """The summary's notes on how a loaded table was read."""
+    notes = result.notes
+    if singles:
+        result.data = _sum_single_ages(result.data, list(spec.key), log)
+        notes.append(f"1歳ごとの行を5歳階級の{len(result.data)}行にまとめました")
+    if columns.ages:
+        notes.append(f"横長の表を年齢階級ごとの{len(result.data)}行に変換"
+                     + ("（1歳ごとの列を5歳階級にまとめて）" if columns.singles else ""))
+    if columns.totals:
+        checked = "年齢階級と年齢「不詳」" if columns.unknown else "年齢階級"
+        notes.append(f"「{'」「'.join(columns.totals.values())}」は{checked}の合計と照合済み")
+    if result.unknown_age is not None:
+        notes.append(_unknown_note(result.unknown_age))
+    if columns.ignored:
+        notes.append(f"小計（再掲など）の列は使いません: {_terms(columns.ignored)}")
+    tallies = [*columns.ages, *columns.totals.values(), *columns.unknown.values(),
+               *(columns.found[c.name] for c in spec.columns if c.type == schema.TALLY and c.name in columns.found)]
+    if note := _marks_note(frame, tallies):
+        notes.append(note)
+    for header, terms in result.own_terms.items():
+        listed = "、".join(f"{term}（{count}行）" for term, count in list(terms.items())[:_SHOWN_TERMS])
+        more = f" ほか{len(terms) - _SHOWN_TERMS}語" if len(terms) > _SHOWN_TERMS else ""
+        notes.append(f"「{header}」のキットの語彙にない語は、独自の語として残しました: {listed}{more}")
 
 
 def _finish(result: LoadResult, log: _Log) -> LoadResult:

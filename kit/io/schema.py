@@ -7,6 +7,7 @@ vocabulary columns the allowed terms (always taken from ``kit.vocab``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from kit import vocab
@@ -19,14 +20,17 @@ __all__ = [
     "KindSpec",
     "header_key",
     "header_lookup",
-    "TEXT", "ID", "COUNT", "NUMBER", "YEAR", "DATE", "ENUM", "MULTI_ENUM",
+    "match_header",
+    "TEXT", "ID", "COUNT", "TALLY", "NUMBER", "YEAR", "DATE", "ENUM", "MULTI_ENUM",
     "AREA", "AREA_LIST", "LATITUDE", "LONGITUDE", "FLAG", "AGE_BAND",
 ]
 
-# Column types. AREA_LIST is a multi-valued list of 地区コード (or 全域).
+# Column types. AREA_LIST is a multi-valued list of 地区コード (or 全域). TALLY is
+# a count in a statistics table, where a dash 「-」 is 0 (COUNT reads it as missing).
 TEXT = "text"
 ID = "id"
 COUNT = "count"
+TALLY = "tally"
 NUMBER = "number"
 YEAR = "year"
 DATE = "date"
@@ -53,6 +57,9 @@ class ColumnSpec:
     hints: dict[str, str] = field(default_factory=dict)
     # Value given to every row when the column is absent (the reader warns).
     default: str | None = None
+    # Terms outside ``vocab`` are kept as the user's own (a team's own 生活課題
+    # tag) and listed in the summary, instead of refusing the file.
+    own_terms: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,8 @@ class KindSpec:
     label: str                    # Japanese name of the file, for messages
     columns: tuple[ColumnSpec, ...]
     key: tuple[str, ...] = ()     # columns that together identify a row
+    # The rows are areas and e-Stat's area columns name them (schema.match_header).
+    e_stat_areas: bool = False
 
     def column(self, name: str) -> ColumnSpec:
         return next(column for column in self.columns if column.name == name)
@@ -82,22 +91,24 @@ _SPECS = (
         _area(unique=True),
         ColumnSpec("地区名", required=True, nonempty=True),
         ColumnSpec("地域特性", ENUM, vocab=vocab.AREA_TYPES),
-    )),
+    ), e_stat_areas=True),
     KindSpec("population", "人口", (
         _area(),
         ColumnSpec("年", YEAR, required=True, nonempty=True),
         ColumnSpec("性別", ENUM, required=True, nonempty=True, vocab=vocab.SEXES, default="計"),
         ColumnSpec("年齢階級", AGE_BAND, required=True, nonempty=True),
-        ColumnSpec("人口", COUNT, required=True),
+        ColumnSpec("人口", TALLY, required=True),
         ColumnSpec("区分", ENUM, required=True, nonempty=True, vocab=vocab.POPULATION_KINDS,
                    default=vocab.POPULATION_KINDS[0]),
-    ), key=("地区コード", "年", "性別", "年齢階級", "区分")),
+        # The area's name as the file gives it (e-Stat's name column, a 町丁字).
+        ColumnSpec("地区名"),
+    ), key=("地区コード", "年", "性別", "年齢階級", "区分"), e_stat_areas=True),
     KindSpec("certification", "要介護認定", (
         _area(),
         ColumnSpec("年", YEAR, required=True, nonempty=True),
-        *(ColumnSpec(level, COUNT, required=True) for level in vocab.CERT_LEVELS),
-        ColumnSpec("第1号被保険者数", COUNT),
-    ), key=("地区コード", "年")),
+        *(ColumnSpec(level, TALLY, required=True) for level in vocab.CERT_LEVELS),
+        ColumnSpec("第1号被保険者数", TALLY),
+    ), key=("地区コード", "年"), e_stat_areas=True),
     KindSpec("needs_survey", "ニーズ調査", (
         ColumnSpec("回答者ID", ID, required=True, nonempty=True, unique=True),
         _area(),
@@ -128,7 +139,7 @@ _SPECS = (
         ColumnSpec("本人の望み", required=True),
         ColumnSpec("困りごと", required=True),
         ColumnSpec("経過"),
-        ColumnSpec("生活課題", MULTI_ENUM, vocab=vocab.LIFE_ISSUES),
+        ColumnSpec("生活課題", MULTI_ENUM, vocab=vocab.LIFE_ISSUES, own_terms=True),
         ColumnSpec("本人の資源"),
         ColumnSpec("緊急度", ENUM, vocab=vocab.URGENCIES),
     )),
@@ -139,7 +150,7 @@ _SPECS = (
         ColumnSpec("業種", ENUM, vocab=vocab.INDUSTRIES),
         ColumnSpec("本業・サービス内容"),
         ColumnSpec("カテゴリ", MULTI_ENUM, vocab=tuple(vocab.ACTOR_CATEGORIES), hints=_CATEGORY_HINTS),
-        ColumnSpec("対応できる生活課題", MULTI_ENUM, vocab=vocab.LIFE_ISSUES),
+        ColumnSpec("対応できる生活課題", MULTI_ENUM, vocab=vocab.LIFE_ISSUES, own_terms=True),
         ColumnSpec("活動地区", AREA_LIST),
         ColumnSpec("本業との関わり", ENUM, vocab=vocab.BUSINESS_RELATIONS),
         ColumnSpec("取組形態", ENUM, vocab=vocab.ENGAGEMENT_FORMS),           # seed 004
@@ -157,6 +168,13 @@ _SPECS = (
         ColumnSpec("経度", LONGITUDE),
         ColumnSpec("住所"),
         ColumnSpec("更新日", DATE),
+    )),
+    # 町丁字 → 地区: 町丁字コード or 町丁字名 (at least one; the reader checks).
+    KindSpec("area_map", "町丁字と地区の対応表", (
+        ColumnSpec("町丁字コード"),
+        ColumnSpec("町丁字名"),
+        _area(),
+        ColumnSpec("地区名"),
     )),
 )
 
@@ -178,3 +196,37 @@ def header_lookup(kind: str) -> dict[str, str]:
     lookup = {header_key(header): target for header, target in synonyms.items() if target in names}
     lookup.update({header_key(name): name for name in names})
     return lookup
+
+
+# e-Stat names a dimension's two columns 「<次元> コード」 and 「<次元>」.
+_E_STAT_CODE = re.compile(r"^(?P<dimension>.+?)コード$")
+_EXACT, _SYNONYM = 100, 50
+
+
+def _e_stat_area(header: str) -> tuple[str, int] | None:
+    """An e-Stat area dimension (全国，都道府県，市区町村（2000年市区町村含む） コード,
+    町丁・字等 …): (地区コード or 地区名, how fine its areas are)."""
+    key = header_key(header)
+    match = _E_STAT_CODE.match(key)
+    dimension = match["dimension"] if match else key
+    levels = [level for level, words in enumerate(vocab.E_STAT_AREA_WORDS, start=1)
+              if any(word in dimension for word in words)]
+    if dimension == vocab.E_STAT_AREA_DIMENSION:
+        levels.append(3)
+    if not levels:
+        return None
+    return ("地区コード" if match else "地区名"), max(levels)
+
+
+def match_header(kind: str, header: str, lookup: dict[str, str] | None = None) -> tuple[str, int] | None:
+    """The canonical column of ``kind`` a file's header names, with a rank for
+    when two headers name the same column (the higher is used): the exact
+    name, then a synonym, then an e-Stat area column (the finest areas first)."""
+    lookup = header_lookup(kind) if lookup is None else lookup
+    key = header_key(header)
+    if key in lookup:
+        target = lookup[key]
+        return target, _EXACT if key == header_key(target) else _SYNONYM
+    if SPECS[kind].e_stat_areas and (found := _e_stat_area(header)) and found[0] in SPECS[kind].names:
+        return found
+    return None

@@ -1,10 +1,11 @@
-"""Read a user's file (CSV/TSV text or .xlsx) into a raw table of strings.
+"""Read a user's file (CSV/TSV text or a workbook) into a raw table of strings.
 
+Workbooks (.xlsx, .xlsm, .xls, .xlsb, .ods) are read with python-calamine.
 The reader finds the header row itself (statistics exports put a title and
-notes above it), keeps the row number Excel shows for every data row, and
-refuses anything that is not a table with one Japanese sentence
-(``TableError``). A large CSV is streamed: its bytes are checked in chunks
-and parsed once by pandas.
+notes above it), names the columns of a header spanning two rows (男 / 女 over
+age columns), keeps the row number Excel shows for every data row, and refuses
+anything that is not a table with one Japanese sentence (``TableError``). A
+large CSV is streamed: its bytes are checked in chunks and parsed once by pandas.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import io
 import itertools
 import os
 import re
-import warnings
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,18 +28,21 @@ import pandas as pd
 
 from kit.io.normalize import cell_text
 
-__all__ = ["DEFAULT_MAX_BYTES", "RawTable", "TableError", "Source", "read_table"]
+__all__ = ["DEFAULT_MAX_BYTES", "GROUP_SEPARATOR", "RawTable", "TableError", "Source", "read_table"]
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 
 Source = str | os.PathLike | bytes | bytearray | memoryview
 
+# Joins the upper and lower label of a two-row header: 「男／0～4歳」.
+GROUP_SEPARATOR = "／"
 _CHUNK = 1 << 20
 _HEAD_BYTES = 256 * 1024
 _HEADER_SEARCH_ROWS = 30
 _TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ""}
-_EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+_WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 _SAVE_AS = "Excel で開き「名前を付けて保存」で .xlsx か CSV（UTF-8 か Shift_JIS）にしてから読み込んでください"
+_READABLE = "CSV か Excel（.xlsx・.xls・.xlsb）、OpenDocument（.ods）のファイルを選んでください"
 _MAGIC = (
     (b"\x89PNG", "画像（PNG）"), (b"\xff\xd8\xff", "画像（JPEG）"), (b"GIF8", "画像（GIF）"),
     (b"BM", "画像（BMP）"), (b"II*\x00", "画像（TIFF）"), (b"MM\x00*", "画像（TIFF）"),
@@ -99,33 +102,28 @@ def _zip_kind(source: Source) -> str:
             names = set(archive.namelist())
     except Exception:  # a damaged archive fails in many ways (BadZipFile, NotImplementedError, …)
         raise TableError("ファイルが壊れているため読めません") from None
-    if "xl/workbook.xml" in names:
-        return "xlsx"
-    if "xl/workbook.bin" in names:
-        raise TableError(f"Excel バイナリブック（.xlsb）は読めません。{_SAVE_AS}")
-    if "content.xml" in names:
-        raise TableError(f"OpenDocument の表計算ファイルは読めません。{_SAVE_AS}")
+    if names & {"xl/workbook.xml", "xl/workbook.bin", "content.xml"}:
+        return "workbook"
     raise TableError("ZIP 形式の圧縮ファイルで、表のファイルではありません。中の CSV か .xlsx を取り出して読み込んでください")
 
 
 def _file_format(source: Source, suffix: str, head: bytes) -> str:
-    """"xlsx" or "text", judged by the content first: a renamed file is read
+    """"workbook" or "text", judged by the content first: a renamed file is read
     for what it is, and a non-table is refused with what it seems to be."""
     if head.startswith(_OLE):
-        raise TableError(f"古い Excel 形式（.xls）か、パスワード付きのファイルです。{_SAVE_AS}")
+        return "workbook"   # .xls; an encrypted workbook is refused when opened
     if head.startswith(_ZIP):
         return _zip_kind(source)
     for magic, label in _MAGIC:
         if head.startswith(magic):
-            raise TableError(f"{label}のファイルで、表ではありません。CSV か .xlsx を選んでください")
-    if suffix == ".xls":
-        raise TableError(f"古い Excel 形式（.xls）は読めません。{_SAVE_AS}")
-    if suffix in _EXCEL_SUFFIXES:
-        raise TableError("拡張子は Excel ですが、中身が Excel ファイルではありません")
+            raise TableError(f"{label}のファイルで、表ではありません。{_READABLE}")
+    if suffix in _WORKBOOK_SUFFIXES:
+        # Web systems often save an HTML page as .xls.
+        raise TableError(f"拡張子は Excel（{suffix}）ですが、中身が Excel ファイルではありません。{_SAVE_AS}")
     if suffix not in _TEXT_SUFFIXES:
-        raise TableError(f"「{suffix}」のファイルは読めません。CSV か .xlsx を選んでください")
+        raise TableError(f"「{suffix}」のファイルは読めません。{_READABLE}")
     if not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" in head:
-        raise TableError("文字ではないデータ（バイナリ）を含むため、表として読めません。CSV か .xlsx を選んでください")
+        raise TableError(f"文字ではないデータ（バイナリ）を含むため、表として読めません。{_READABLE}")
     return "text"
 
 
@@ -234,40 +232,69 @@ def _text_table(source: Source, head: bytes, is_header: Callable[[str], bool]):
     return header, above, index, frame
 
 
-def _sheet(book, sheet: str | None):
-    if sheet is None:
-        return book.worksheets[0]
-    if sheet not in book.sheetnames:
-        raise TableError(f"シート「{sheet}」がありません（あるシート: {'、'.join(book.sheetnames)}）")
-    return book[sheet]
+def _sheet_name(book, sheet: str | None) -> str:
+    """The named sheet, else the first visible worksheet (not a chart sheet)."""
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    names = list(book.sheet_names)
+    if sheet is not None:
+        if sheet not in names:
+            raise TableError(f"シート「{sheet}」がありません（あるシート: {'、'.join(names)}）")
+        return sheet
+    for meta in book.sheets_metadata:
+        if meta.visible == SheetVisibleEnum.Visible and meta.typ == SheetTypeEnum.WorkSheet:
+            return meta.name
+    if not names:
+        raise TableError("Excel ファイルにシートがありません")
+    return names[0]
 
 
-def _excel_table(source: Source, sheet: str | None, is_header: Callable[[str], bool]):
-    # Imported when an Excel file is read: a page's kernel that never reads one
-    # need not hold openpyxl (13 MiB).
-    from openpyxl import load_workbook
+def _fill_merged(records: list[list], merged, header_rows: int) -> None:
+    """Give every cell of a merged range the value of its top-left cell, as
+    the eye reads it: across and down in the header area (男 over its age
+    columns), and down only in the data (an area name merged over its rows)."""
+    for (top, left), (bottom, right) in merged or ():
+        if top >= len(records) or left >= len(records[top]):
+            continue
+        value = records[top][left]
+        if value is None:
+            continue
+        if top >= header_rows:
+            right = left
+        for row in records[top:bottom + 1]:
+            for column in range(left, min(right, len(row) - 1) + 1):
+                row[column] = value
 
-    with _opened(source) as handle, warnings.catch_warnings():
-        # openpyxl warns about styles and extensions it skips; not the user's concern.
-        warnings.simplefilter("ignore")
+
+def _workbook_table(source: Source, sheet: str | None, is_header: Callable[[str], bool]):
+    # Imported when a workbook is read: a page's kernel that never reads one
+    # need not hold the reader.
+    from python_calamine import CalamineWorkbook, PasswordError
+
+    with _opened(source) as handle:
         try:
-            book = load_workbook(handle, read_only=True, data_only=True)
+            book = CalamineWorkbook.from_filelike(handle)
+        except PasswordError:
+            raise TableError(f"パスワードの付いた Excel ファイルは読めません。パスワードを外して保存し直してください") from None
         except Exception:
-            raise TableError("Excel ファイルが壊れているため読めません") from None
-        try:
-            worksheet = _sheet(book, sheet)
-            # Stored dimensions are often wrong in files written by other programs.
-            worksheet.reset_dimensions()
-            records = [[cell_text(value).strip() or None for value in row]
-                       for row in worksheet.iter_rows(values_only=True)]
-            title = worksheet.title
-        except TableError:
-            raise
-        except Exception:
-            raise TableError("Excel ファイルの中身が壊れているため読めません") from None
-        finally:
-            book.close()
-    index = _find_header(records[:_HEADER_SEARCH_ROWS], is_header)
+            raise TableError(f"Excel ファイルが壊れているか、古い形式のため読めません。{_SAVE_AS}") from None
+    try:
+        title = _sheet_name(book, sheet)
+        worksheet = book.get_sheet_by_name(title)
+        # Empty leading rows and columns are kept, so positions are Excel's.
+        records = [[cell_text(value).strip() or None for value in row]
+                   for row in worksheet.to_python(skip_empty_area=False)]
+        merged = worksheet.merged_cell_ranges
+    except TableError:
+        raise
+    except Exception:
+        raise TableError("Excel ファイルの中身が壊れているため読めません") from None
+    finally:
+        book.close()
+    head = [list(record) for record in records[:_HEADER_SEARCH_ROWS]]
+    _fill_merged(head, merged, len(head))
+    index = _find_header(head, is_header)
+    _fill_merged(records, merged, index + 1)
     header = records[index]
     above = records[index - 1] if index else []
     body = records[index + 1:]
@@ -279,21 +306,48 @@ def _excel_table(source: Source, sheet: str | None, is_header: Callable[[str], b
     return header, above, index, frame, title
 
 
+def _group_labels(header: list[str | None], above: list[str | None]) -> list[str] | None:
+    """For a header spanning two rows (男 / 女 over repeated age columns): the
+    upper label of each column, carried right over the blanks of a merged
+    cell. None when the header needs no upper label (its names are unique)."""
+    names = [(cell or "").strip() for cell in header]
+    filled = [name for name in names if name]
+    if len(set(filled)) == len(filled) or not any(above):
+        return None
+    labels, current = [], ""
+    for position, name in enumerate(names):
+        upper = (above[position] or "").strip() if position < len(above) else ""
+        current = upper or (current if name else "")
+        labels.append(current)
+    return labels
+
+
+def _column_letter(position: int) -> str:
+    """Excel's letter for a 0-based column: 0 → A, 26 → AA."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def _column_names(header: list[str], above: list[str], frame: pd.DataFrame) -> tuple[list[str], list[int]]:
     """Header text per column and the positions to keep. A blank header takes
     the text above it (a header cell merged over two rows); a blank column
     with data is named by its letter, as Excel shows it; a blank empty one is dropped."""
     names, keep, seen = [], [], {}
+    groups = _group_labels(header, above)
     for position in frame.columns:
         name = (header[position] or "").strip() if position < len(header) else ""
+        if name and groups and groups[position] and groups[position] != name:
+            name = f"{groups[position]}{GROUP_SEPARATOR}{name}"
         if not name and position < len(above):
             name = (above[position] or "").strip()
         if not name:
             if not frame[position].notna().any():
                 continue
-            from openpyxl.utils import get_column_letter
-
-            name = f"列{get_column_letter(position + 1)}"
+            name = f"列{_column_letter(position)}"
         seen[name] = seen.get(name, 0) + 1
         names.append(name if seen[name] == 1 else f"{name}({seen[name]})")
         keep.append(position)
@@ -349,7 +403,7 @@ def read_table(
         raise TableError(f"ファイルが大きすぎます（{_megabytes(size)}。読めるのは {_megabytes(max_bytes)} まで）")
     with _opened(source) as handle:
         head = handle.read(8192)
-    if _file_format(source, suffix, head) == "xlsx":
-        *parts, title = _excel_table(source, sheet, is_header)
+    if _file_format(source, suffix, head) == "workbook":
+        *parts, title = _workbook_table(source, sheet, is_header)
         return _finish(*parts, sheet=title)
     return _finish(*_text_table(source, head, is_header))

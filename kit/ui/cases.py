@@ -22,7 +22,7 @@ from kit import datasets, vocab
 from kit.issues import SCOPES, STORE_KEY, RegionalIssue, sample_issues, save_issues
 from kit.masking import mask_table, mask_text, summary
 from kit.paths import SAMPLE_TOWN
-from kit.tagging import Suggestion, case_text, suggest, tags_of
+from kit.tagging import Suggestion, case_text, is_own_tag, ordered_tags, own_tags, suggest, tags_of
 from kit.tokens import warm_up
 from kit.ui.common import Screen, message
 from kit.ui.upload import UploadBox
@@ -39,7 +39,8 @@ _FULL = widgets.Layout(width="100%")
 _PAGE_STYLE = ('<style>.kit-card-list{display:grid;grid-template-columns:repeat(auto-fill,'
                'minmax(26em,1fr));gap:8px}.kit-card{border:1px solid #ccd;border-radius:6px;padding:6px 10px;'
                'background:#fff;line-height:1.5}.kit-chip{display:inline-block;background:#e8f1fb;color:#1f5f99;'
-               'border-radius:10px;padding:0 8px;margin:1px 2px;font-size:12px}.kit-urgent-高{color:#a12622;'
+               'border-radius:10px;padding:0 8px;margin:1px 2px;font-size:12px}.kit-chip-own{background:#f3ecd9;'
+               'color:#6b4e00}.kit-urgent-高{color:#a12622;'
                'font-weight:bold}.kit-res{color:#555;font-size:12px}.kit-scope-特異的{color:#8a5a00}'
                '.kit-scope-普遍的{color:#1d6b35}</style>')
 _URGENCY_COLOURS = {"高": "#f6c5c3", "中": "#fde7b0", "低": "#dfeede", "未記入": "#eeeeee"}
@@ -58,9 +59,16 @@ def card_label(card: pd.Series) -> str:
     return f"{card['事例ID']} {card['地区名']} 【{card['生活課題']}】 {short}"
 
 
+def _chip(tag: str) -> str:
+    """A tag on a card; a team's own tag (outside the kit's vocabulary) says so."""
+    if is_own_tag(tag):
+        return f'<span class="kit-chip kit-chip-own" title="チーム独自の生活課題">{html.escape(tag)}（独自）</span>'
+    return f'<span class="kit-chip">{html.escape(tag)}</span>'
+
+
 def case_card_html(row: dict, tags: Iterable[str], area_names: dict[str, str]) -> str:
     """One case as a card: who, what they want, what troubles them, their own resources, tags."""
-    chips = "".join(f'<span class="kit-chip">{html.escape(t)}</span>' for t in tags)
+    chips = "".join(_chip(t) for t in tags)
     resources = " ／ ".join(
         f"{'<b>' + html.escape(kind) + '</b> ' if kind else ''}{html.escape(what)}"
         for kind, what in cs.own_resources(row.get("本人の資源")))
@@ -191,7 +199,7 @@ class CasesModel(traitlets.HasTraits):
 
     # -- tags ------------------------------------------------------------------------
     def set_tags(self, case_id: str, tags: Iterable[str]) -> None:
-        chosen = [t for t in vocab.LIFE_ISSUES if t in set(tags)]
+        chosen = list(ordered_tags(tags))
         self.confirmed = self.workspace.update(cs.TAGS_KEY, lambda d: {**(d or {}), case_id: chosen}, {})
         self._change_groups(lambda state: state)
 
@@ -272,14 +280,28 @@ class CasesModel(traitlets.HasTraits):
 # ------------------------------------------------------------------ screen
 
 class _TagBoxes(widgets.GridBox):
-    """One checkbox per 生活課題; ``value`` is the tuple of ticked tags."""
+    """One checkbox per 生活課題, and per own tag of the team in use; ``value`` is
+    the tuple of ticked tags."""
 
     def __init__(self):
-        self._boxes = {tag: widgets.Checkbox(description=tag, indent=False, layout=widgets.Layout(width="auto"))
-                       for tag in vocab.LIFE_ISSUES}
+        self._callbacks: list[Callable] = []
+        self._boxes = {tag: self._box(tag) for tag in vocab.LIFE_ISSUES}
         super().__init__(list(self._boxes.values()), layout=widgets.Layout(
             grid_template_columns="repeat(4, minmax(0, 1fr))", width="100%"))
         self.add_class("kit-tag-boxes")
+
+    def _box(self, tag: str) -> widgets.Checkbox:
+        box = widgets.Checkbox(description=_box_label(tag, False), indent=False, layout=widgets.Layout(width="auto"))
+        for callback in self._callbacks:
+            box.observe(callback, "value")
+        return box
+
+    def add_own(self, tags: Iterable[str]) -> None:
+        """A box for each of the team's own tags not shown yet (a file brought them)."""
+        new = [tag for tag in tags if tag not in self._boxes]
+        self._boxes.update({tag: self._box(tag) for tag in new})
+        if new:
+            self.children = list(self._boxes.values())
 
     @property
     def value(self) -> tuple[str, ...]:
@@ -289,11 +311,16 @@ class _TagBoxes(widgets.GridBox):
         wanted, hinted = set(tags), set(suggested)
         for tag, box in self._boxes.items():
             box.value = tag in wanted
-            box.description = f"{tag} ★" if tag in hinted else tag
+            box.description = _box_label(tag, tag in hinted)
 
     def on_change(self, callback: Callable) -> None:
+        self._callbacks.append(callback)
         for box in self._boxes.values():
             box.observe(callback, "value")
+
+
+def _box_label(tag: str, suggested: bool) -> str:
+    return f"{tag}（独自）" if is_own_tag(tag) else f"{tag} ★" if suggested else tag
 
 
 def _heading(text: str, note: str = "") -> widgets.HTML:
@@ -540,6 +567,7 @@ class CasesScreen(Screen):
     def _render_tag_picker(self) -> None:
         current = self._t_pick.value
         tags = self.model.tags
+        self._t_boxes.add_own(own_tags(tags))
         options = [(f"{r['事例ID']} {self.model.area_names.get(r['地区コード'], r['地区コード'])} "
                     f"{'✓' if tags.get(r['事例ID']) else '・'} {str(r['困りごと'])[:_LABEL_CHARS]}", r["事例ID"])
                    for r in self.model.cases.to_dict("records")]

@@ -11,7 +11,6 @@ from kit import assessment as asm
 from kit import datasets
 from kit import town as tw
 from kit import workshop as wk
-from kit.io import KINDS
 from kit.pages import LANDING, OWN_TOWN, STEPS, available_steps
 from kit.self_assessment import responses
 from kit.store import StoreError
@@ -179,7 +178,8 @@ class StartScreen(Screen):
         workspace = self.workspace
         self.town_picker.bind(workspace, lambda _town: self._data_changed())
         rows = []
-        for kind in KINDS:
+        # The kinds a workspace keeps; an area_map is applied to a file, not kept.
+        for kind in datasets.KIND_LABELS:
             if kind in UPLOADED_ON_STEP_PAGE:
                 page = UPLOADED_ON_STEP_PAGE[kind]
                 href = html.escape(page_link(page.file, wk.link_value(workspace)))

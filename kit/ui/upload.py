@@ -26,8 +26,10 @@ __all__ = ["UploadBox"]
 
 _SHOWN_PROBLEMS = 20
 _UNUSED = "（使わない）"
-# Excel files are read cell by cell (openpyxl): a few MB already take a while.
+# Workbooks are unpacked whole before reading: a large one takes a while.
 _SLOW_EXCEL_BYTES = 2 * 1024 * 1024
+_WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+_ACCEPT = ",".join((".csv", ".txt", ".tsv", *_WORKBOOKS))
 
 
 def _problem_list(result: LoadResult, limit: int) -> str:
@@ -52,7 +54,8 @@ def column_guide(kind: str) -> str:
     return (f'<details class="kit-column-guide"><summary>このファイルに必要な列</summary>'
             f"<p><b>必須</b>: {required or 'なし'}</p><p><b>任意</b>: {optional or 'なし'}</p>"
             "<p>列の順番は自由です。ほかの列があってもかまいません。"
-            "CSV（UTF-8 または Shift_JIS）か Excel（.xlsx）で保存してください。</p></details>")
+            "CSV（UTF-8 または Shift_JIS）、Excel（.xlsx・.xls・.xlsb）、OpenDocument（.ods）を読めます。"
+            "e-Stat からダウンロードした表は、そのまま読み込めます。</p></details>")
 
 
 class UploadBox(widgets.VBox):
@@ -82,7 +85,7 @@ class UploadBox(widgets.VBox):
         self._file: tuple[str, bytes] | None = None
         self._mapped: dict[str, str | None] = {}      # choices already applied to this file
         self._choices: dict[str, widgets.Dropdown] = {}
-        self._chooser = widgets.FileUpload(accept=".csv,.xlsx", multiple=False,
+        self._chooser = widgets.FileUpload(accept=_ACCEPT, multiple=False,
                                            description="ファイルを選ぶ", icon="upload")
         self._status = widgets.HTML()
         self._mapping = widgets.VBox()
@@ -138,7 +141,7 @@ class UploadBox(widgets.VBox):
             return None
         filename, content = self._file
         wait = ""
-        if filename.lower().endswith((".xlsx", ".xlsm")) and len(content) > _SLOW_EXCEL_BYTES:
+        if filename.lower().endswith(_WORKBOOKS) and len(content) > _SLOW_EXCEL_BYTES:
             wait = "（大きな Excel ファイルは数分かかることがあります。CSV で保存すると速く読めます）"
         self._status.value = message("info", f"{filename} を読み込み中…{wait}")
         self._mapping.children = ()
@@ -178,19 +181,32 @@ class UploadBox(widgets.VBox):
             self._show_mapping(result)
 
     def _show_mapping(self, result: LoadResult) -> None:
-        """One dropdown per unrecognised column, offering the columns still missing
-        (required first, then optional ones the file lacks)."""
+        """One dropdown per unrecognised column, offering every column of the kind:
+        the required ones still missing first, then the others (those already
+        found say which of the file's columns they use)."""
         spec = SPECS[self.kind]
-        used = set(result.mapping.values())
+        used = {target: header for header, target in result.mapping.items() if target != "人口" or
+                header not in result.age_columns}
         required = list(result.missing)
-        optional = [c.name for c in spec.columns if not c.required and c.name not in used]
-        options = [(_UNUSED, _UNUSED), *((f"{name}（必須）", name) for name in required),
-                   *((name, name) for name in optional)]
+
+        def label(name: str) -> str:
+            if name in required:
+                return f"{name}（必須）"
+            return f"{name}（いまは「{used[name]}」）" if name in used else name
+
+        names = [*required, *(c.name for c in spec.columns if c.name not in required)]
+        options = [(_UNUSED, _UNUSED), *((label(name), name) for name in names)]
         self._choices = {}
         for header in result.unmapped:
             previous = self._mapped.get(header)
-            value = previous if previous in required + optional else _UNUSED
+            value = previous if previous in names else _UNUSED
             self._choices[header] = widgets.Dropdown(options=options, value=value, description=header,
                                                      style={"description_width": "initial"})
         intro = widgets.HTML(message("info", "見出しが分からない列があります。どの列が何に当たるかを選んでください"))
         self._mapping.children = [intro, *self._choices.values(), self._apply]
+
+    @property
+    def mapping_options(self) -> list[str]:
+        """The canonical columns the mapping step offers (empty when not shown)."""
+        first = next(iter(self._choices.values()), None)
+        return [value for _label, value in first.options if value != _UNUSED] if first and self._mapping.children else []
