@@ -37,6 +37,7 @@ from kit.paths import REFERENCE
 from kit.vocab import WHOLE_TOWN
 
 __all__ = [
+    "allocate_unknown",
     "BASE_YEAR",
     "YEARS",
     "GROUPS",
@@ -234,8 +235,6 @@ def peer_rank(town_total: float, value: float, metric_key: str, exclude: str | N
 _CENSUS_BANDS_FILE = "census2020_age_bands.csv"
 _PROJECTION_BANDS_FILE = "ipss2018_age_bands.csv"
 _PROJECTION_FIRST_YEAR = 2025  # IPSS's 2020 is an estimate; the census counted 2020
-# Share of 年齢不詳 from which the note warns that growth to the projections looks larger.
-_UNKNOWN_NOTICEABLE = 0.01
 _SUFFIXES = ("市", "町", "村", "区")
 # Sexes of the census rows, in the order the sample town's population file lists them.
 _SEXES = ("男", "女", "計")
@@ -346,7 +345,7 @@ class TownTables:
     prefecture: str
     designated: bool              # a 政令指定都市 (its wards can be the areas)
     areas: pd.DataFrame           # 地区コード, 地区名, 地域特性
-    population: pd.DataFrame      # 地区コード, 年, 性別, 年齢階級, 人口, 区分
+    population: pd.DataFrame      # 地区コード, 年, 性別, 年齢階級, 人口, 区分, 地区名
     unknown_age: pd.Series        # 2020 年齢不詳 (both sexes) per 地区コード
     notes: tuple[str, ...]        # short Japanese sentences for the screen
 
@@ -359,34 +358,55 @@ def _canonical(frame: pd.DataFrame, counts: tuple[str, ...]) -> pd.DataFrame:
     return frame
 
 
-def _census_rows(codes: list[str]) -> pd.DataFrame:
-    """2020 rows of ``codes``: per area, per band, 男/女/計 (実績)."""
+def allocate_unknown(known: np.ndarray, unknown: np.ndarray) -> np.ndarray:
+    """Each row's bands (``known``, integers) with the row's people of unknown age
+    (``unknown``) shared out in proportion to them, rounded so that every row still
+    adds up to its total (largest remainders first). A row with no known age keeps
+    its unknown count out of the bands."""
+    known = np.asarray(known, dtype="int64")
+    totals = known.sum(axis=1)
+    share = np.divide(known * unknown[:, None], totals[:, None], out=np.zeros(known.shape), where=totals[:, None] > 0)
+    floor = np.floor(share).astype("int64")
+    left = np.where(totals > 0, unknown - floor.sum(axis=1), 0)
+    order = np.argsort(-(share - floor), axis=1, kind="stable")
+    ranks = np.argsort(order, axis=1, kind="stable")
+    return known + floor + (ranks < left[:, None])
+
+
+def _census_rows(codes: list[str], names: list[str]) -> pd.DataFrame:
+    """2020 rows of ``codes``: per area, per band, 男/女/計 (実績), the people of
+    unknown age shared out over the bands of their sex (計 = 男 + 女). The
+    projections count everyone, so growth from 2020 is measured on the same footing."""
     census, bands = _census_bands()
-    counts = census.loc[pd.MultiIndex.from_product([codes, _SEXES]), list(bands)].to_numpy(dtype="int64")
-    counts = counts.reshape(len(codes), len(_SEXES), len(bands)).transpose(0, 2, 1).ravel()
+    index = pd.MultiIndex.from_product([codes, _SEXES[:2]])
+    by_sex = allocate_unknown(census.loc[index, list(bands)].to_numpy(dtype="int64"),
+                              census.loc[index, "年齢不詳"].to_numpy(dtype="int64"))
+    by_sex = by_sex.reshape(len(codes), 2, len(bands))
+    counts = np.concatenate([by_sex, by_sex.sum(axis=1, keepdims=True)], axis=1).transpose(0, 2, 1).ravel()
     per_area = len(bands) * len(_SEXES)
     return pd.DataFrame({"地区コード": np.repeat(codes, per_area), "年": BASE_YEAR,
                          "性別": np.tile(_SEXES, len(codes) * len(bands)),
                          "年齢階級": np.tile(np.repeat(list(bands.values()), len(_SEXES)), len(codes)),
-                         "人口": counts, "区分": "実績"})
+                         "人口": counts, "区分": "実績", "地区名": np.repeat(names, per_area)})
 
 
-def _projection_rows(code: str, area: str) -> pd.DataFrame:
+def _projection_rows(code: str, area: str, name: str) -> pd.DataFrame:
     """Projected rows of ``code`` from 2025 (計, 推計) under 地区コード ``area``."""
     projection, bands = _projection_bands()
     rows = projection.loc[code] if code in projection.index else projection.droplevel(0).iloc[:0]
     rows = rows[rows.index >= _PROJECTION_FIRST_YEAR]
     return pd.DataFrame({"地区コード": area, "年": np.repeat(rows.index.to_numpy(), len(bands)), "性別": "計",
                          "年齢階級": np.tile(list(bands.values()), len(rows)),
-                         "人口": rows[list(bands)].to_numpy(dtype="int64").ravel(), "区分": "推計"})
+                         "人口": rows[list(bands)].to_numpy(dtype="int64").ravel(), "区分": "推計", "地区名": name})
 
 
 def _notes(name: str, prefecture: str, unknown: int, total: int, projected: bool,
            wards: int, use_wards: bool) -> tuple[str, ...]:
-    known = total - unknown
     notes = [
-        f"2020年の国勢調査で年齢「不詳」の人は{unknown:,}人（総数{total:,}人の{unknown / total:.1%}）で、"
-        f"どの年齢階級にも入っていません。割合は年齢の分かる{known:,}人を分母にしています。"
+        f"2020年の国勢調査で年齢「不詳」の人は{unknown:,}人（総数{total:,}人の{unknown / total:.1%}）です。"
+        "年齢の分かる人の男女・年齢階級の割合に応じて各階級に振り分けています"
+        "（総数は国勢調査のまま、割合は年齢の分かる人だけで計算した値と同じ）。"
+        "将来推計も年齢不詳の人を含めているので、2020年からの伸びを同じ土台で比べられます。"
         if unknown else "2020年の国勢調査で年齢「不詳」の人はいません。"
     ]
     if wards and use_wards:
@@ -397,10 +417,6 @@ def _notes(name: str, prefecture: str, unknown: int, total: int, projected: bool
     if projected:
         notes.append("将来推計（2025〜2045年、男女計、最後の階級は90歳以上）は社人研の平成30(2018)年推計です。"
                      "介護保険事業計画で使う令和5(2023)年推計とは値が違います。")
-        if unknown / total >= _UNKNOWN_NOTICEABLE:
-            # IPSS counts everyone (its 2020 is close to the census 総数), the bands of 2020 only known ages.
-            notes.append(f"推計には年齢の分からない人も含まれるため、2020年（年齢不詳を除く）からの伸びは"
-                         f"実際より約{total / known - 1:.0%}大きく出ます。")
     else:
         notes.append(f"{prefecture}の市町村は社人研の平成30(2018)年推計で市町村別に推計されていないため、"
                      "将来推計がありません。人口は2020年の国勢調査だけです。")
@@ -422,8 +438,8 @@ def _town_tables(code: str, use_wards: bool) -> TownTables:
         areas = pd.DataFrame({"地区コード": [code], "地区名": [name]})
     areas["地域特性"] = np.nan
     codes = list(areas["地区コード"])
-    projected = _projection_rows(code, WHOLE_TOWN if by_ward else code)
-    population = pd.concat([_census_rows(codes), projected], ignore_index=True)
+    projected = _projection_rows(code, WHOLE_TOWN if by_ward else code, name)
+    population = pd.concat([_census_rows(codes, list(areas["地区名"])), projected], ignore_index=True)
     census, _ = _census_bands()
     both = census.loc[pd.MultiIndex.from_product([codes, ["計"]])]
     unknown_age = pd.Series(both["年齢不詳"].to_numpy(dtype="int64"), index=pd.Index(codes, name="地区コード"),
@@ -440,7 +456,8 @@ def town_tables(code: str, use_wards: bool = False) -> TownTables:
     Areas: the whole municipality as one area (地区コード = ``code``), or with
     ``use_wards`` the wards of a 政令指定都市 (ignored for other municipalities).
     Population: the 2020 census by sex (男/女/計) and band 0-4 … 100+ (実績) per
-    area, then the IPSS 2018 projections for 2025–2045 (計, bands 0-4 … 85-89,
+    area, its people of unknown age shared out over the bands (``allocate_unknown``;
+    ``unknown_age`` keeps their number), then the IPSS 2018 projections for 2025–2045 (計, bands 0-4 … 85-89,
     90+, 推計) under ``code``, or under ``WHOLE_TOWN`` when the areas are wards
     (projections exist only for the whole city). No projection rows for
     Fukushima's municipalities. The frames are copies: changing them changes

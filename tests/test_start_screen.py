@@ -57,23 +57,25 @@ def test_memo_is_saved_as_typed_and_comes_back_in_a_new_kernel(store):
     assert again._memo.value == "事例を持ち帰る"
 
 
-def test_uploaded_data_replaces_the_sample_until_reset(store):
+def test_uploaded_data_replaces_the_sample_until_taken_back(store):
     screen = StartScreen(store)
     screen.open("3班")
     workspace = Workspace(store, "3班")
     areas_row = screen._data_rows.children[list(datasets.KIND_LABELS).index("areas")]
-    status, upload, reset = areas_row.children[0].children
-    assert "見本のまち" in status.value and reset.disabled
+    assert "見本のまち" in areas_row.status_text and not areas_row.can_take_back
 
-    upload.handle_upload("areas.csv", AREAS_CSV)
+    areas_row.upload.handle_upload("areas.csv", AREAS_CSV)
     assert list(datasets.for_workspace(workspace, "areas")["地区コード"]) == ["B01", "B02"]
-    assert "2行" in status.value
+    assert "2行" in areas_row.status_text and areas_row.can_take_back
+    # The town is now the user's own: the page says so, and no sample figures stand in.
+    assert "自分のまち" in screen._town_line.value
+    assert datasets.source(workspace, "population") == datasets.MISSING
 
-    upload.handle_upload("areas.csv", b"\x89PNG\r\n\x1a\n\x00\x00")  # a wrong file
+    areas_row.upload.handle_upload("areas.csv", b"\x89PNG\r\n\x1a\n\x00\x00")  # a wrong file
     assert list(datasets.for_workspace(workspace, "areas")["地区コード"]) == ["B01", "B02"]
 
-    reset.click()
-    assert "見本のまち" in status.value
+    areas_row.take_back()
+    assert "見本のまち" in areas_row.status_text
     assert "A05" in set(datasets.for_workspace(workspace, "areas")["地区コード"])
 
 

@@ -494,8 +494,9 @@ class AssessmentScreen(Screen):
         self._restore(workspace.get(SETTINGS_KEY, {}) or {})
         self.checklist.bind(workspace)
         self.town_picker.bind(workspace, lambda _town: self._reload())
-        self._data_rows.children = [DataRow(kind, workspace, self._reload, known_areas=self._known_areas,
-                                            check=asm.check_upload) for kind in DATA_KINDS]
+        self._data_rows.children = [DataRow(kind, workspace, self._reload, check=asm.check_upload,
+                                            known_areas=None if kind == "areas" else self._known_areas)
+                                    for kind in DATA_KINDS]
         self._fill_choices()
         self._show_memos()
         self.render()

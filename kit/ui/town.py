@@ -49,9 +49,11 @@ def missing_data_html(kinds: tuple[str, ...] | list[str], town: tw.Town, workspa
         guide = own_town.KIND_GUIDES[kind]
         template = download_link(own_town.template_xlsx(kind), own_town.template_filename(kind),
                                  "テンプレート（Excel）", XLSX_MIME)
-        items.append(f"<li><b>{html.escape(guide.label)}</b>: {html.escape(guide.what)}"
-                     f"<br><small>持っている部署: {html.escape(guide.holder)}。頼むこと: {html.escape(guide.ask)}</small>"
-                     f"<br>{template}</li>")
+        state = ("読み込んだファイルは地区の一覧と合わないため、使っていません（ページ上の案内を見てください）。"
+                 if datasets.source(workspace, kind, town) == datasets.MISMATCH else "")
+        items.append(f"<li><b>{html.escape(guide.label)}</b>: {html.escape(state or guide.what)}"
+                     f"<br><small>持っている部署: {html.escape(guide.holder)}</small>"
+                     f"<br><small>頼むこと: {html.escape(guide.ask)}</small><br>{template}</li>")
     labels = "・".join(own_town.KIND_GUIDES[k].label for k in kinds)
     head = f"{town.own_name}の{labels}のデータがまだないため、ここは表示できません。"
     return (message("info", head + (where or ""))
@@ -218,6 +220,14 @@ class DataRow(widgets.Accordion):
                          titles=(datasets.KIND_LABELS[kind],))
         self.selected_index = None
         self.refresh()
+
+    @property
+    def status_text(self) -> str:
+        return html.unescape(self._status.value)
+
+    @property
+    def can_take_back(self) -> bool:
+        return not self._undo.disabled
 
     def refresh(self) -> None:
         town = tw.current(self._workspace)
