@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 
-from kit import survey_items, vocab
+from kit import datasets, survey_items, vocab
 from kit.io import schema
 from kit.pages import STEPS
 from kit.paths import SAMPLE_TOWN
@@ -144,6 +143,7 @@ _GUIDES: tuple[KindGuide, ...] = (
 
 KIND_GUIDES: dict[str, KindGuide] = {guide.kind: guide for guide in _GUIDES if guide.kind in schema.SPECS}
 
+
 def checklist(workspace) -> dict[str, dict[str, bool]]:
     """The ticks saved in ``workspace``: kind → {step: ticked} for every kind and step."""
     saved = workspace.get(CHECKLIST_KEY) or {}
@@ -186,7 +186,7 @@ _ITEM_NOTE = "ニーズ調査の設問: "
 _CONTACT_NOTE = "個人情報です。本人が公開してよいと言った窓口だけを入れてください。"
 _PERSONAL_COLUMNS = ("担当者", "電話", "メール")
 # Excel widths of the explanation sheets' columns (full-width characters count two).
-_COLUMN_SHEET_WIDTHS = (22, 16, 30, 44, 44)
+_COLUMN_SHEET_WIDTHS = (22, 24, 30, 44, 40)
 _GUIDE_SHEET_WIDTHS = (22, 100)
 
 
@@ -197,11 +197,6 @@ def template_columns(kind: str) -> list[str]:
     if kind == "needs_survey":
         columns += [item.column for item in survey_items.SURVEY_ITEMS]
     return columns
-
-
-def _display_width(value: object) -> int:
-    """Width of a cell's text in Excel units: full-width characters count two."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WFA" else 1 for char in str(value or ""))
 
 
 def _cell(value: object) -> object:
@@ -228,8 +223,6 @@ def _example_row(kind: str) -> dict[str, object]:
     or the guide's example when the sample town has no such file. Contact columns
     stay empty: a template is passed around an office."""
     if (SAMPLE_TOWN / f"{kind}.csv").is_file():
-        from kit import datasets  # the sample tables are cached per kernel there
-
         row = datasets.sample(kind).iloc[0].to_dict()
     else:
         row = dict(KIND_GUIDES[kind].example)
@@ -283,7 +276,7 @@ def template_xlsx(kind: str) -> bytes:
     from openpyxl import load_workbook
     from openpyxl.styles import Alignment
 
-    from kit.export import to_xlsx
+    from kit.export import _display_width, to_xlsx  # the widths to_xlsx itself fits columns by
 
     data = pd.DataFrame([_example_row(kind)], columns=template_columns(kind))
     book = load_workbook(io.BytesIO(to_xlsx({"データ": data, "列の説明": column_sheet(kind),
@@ -309,8 +302,10 @@ def template_xlsx(kind: str) -> bytes:
     return buffer.getvalue()
 
 
-def template_filename(kind: str) -> str:
-    return f"ひな型_{schema.SPECS[kind].label}.xlsx"
+def template_filename(kind: str, day: date | None = None) -> str:
+    from kit.export import export_filename
+
+    return export_filename(f"ひな型_{schema.SPECS[kind].label}", "xlsx", day or date.today())
 
 
 # ------------------------------------------------------------------ the memo
@@ -328,7 +323,7 @@ def wareki(day: date) -> str:
 class Memo:
     """The data-request memo as the user fills it in.
 
-    ``sender``'s name and contact are the user's own and are never saved in the
+    ``name`` and ``contact`` are the user's own and are never saved in the
     workspace (a team's workspace is seen by the team and the facilitator);
     :meth:`saved` is what the page keeps."""
 
@@ -347,10 +342,13 @@ class Memo:
     @classmethod
     def from_saved(cls, value: dict | None) -> "Memo":
         value = value or {}
-        deadline = value.get("deadline")
+        try:
+            deadline = date.fromisoformat(value.get("deadline") or "")
+        except ValueError:  # none saved yet
+            deadline = None
         return cls(organisation=value.get("organisation", ""), addressee=value.get("addressee", ""),
                    kinds=tuple(kind for kind in value.get("kinds", ()) if kind in KIND_GUIDES),
-                   deadline=date.fromisoformat(deadline) if deadline else None)
+                   deadline=deadline)
 
     def problems(self, today: date | None = None) -> list[str]:
         """Why the memo cannot be made yet, in the words of the form; empty when it can."""
