@@ -13,6 +13,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import pandas as pd
 
@@ -270,9 +271,11 @@ def _guide_sheet(kind: str) -> pd.DataFrame:
                                   "1行目の列名はそのままに入力してください。列の順番は自由で、ほかの列を足してもかまいません。"]})
 
 
+@lru_cache(maxsize=None)
 def template_xlsx(kind: str) -> bytes:
     """The template workbook: the headers and one example row, the columns
-    explained, and what this data is and whom to ask."""
+    explained, and what this data is and whom to ask. Made once per kernel (about
+    half a second each): page 01 offers the missing kinds' templates on every tab."""
     from openpyxl import load_workbook
     from openpyxl.styles import Alignment
 

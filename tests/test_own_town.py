@@ -19,6 +19,15 @@ from kit.paths import NOTEBOOKS, SAMPLE_TOWN
 from kit.store import Workspace, open_store
 
 
+@pytest.fixture(autouse=True)
+def fresh_templates():
+    """Templates are made once per process; tests that change the schema or the
+    sample town need them made again."""
+    ot.template_xlsx.cache_clear()
+    yield
+    ot.template_xlsx.cache_clear()
+
+
 @pytest.fixture
 def store(tmp_path):
     return open_store(str(tmp_path / "store.sqlite"))
