@@ -9,7 +9,10 @@ sample town's population file (``data/sample_town/population.csv`` through
   政令指定都市 with its wards as areas);
 - one search while the user types (find_municipalities);
 - memory: peak and kept Python allocations (tracemalloc) of the first choice, and
-  the process's resident memory before and after it.
+  the process's resident memory before and after it;
+- page 01: from 「このまちにする」 to the first chart of the town on screen (the
+  page built beforehand, as a preheated kernel builds it), with the charts drawn
+  anew (a municipality nobody on the server chose before) and from the chart cache.
 Figures only: nothing is asserted.
 
     python bench/bench_reference.py [--repeat 15]
@@ -18,8 +21,13 @@ Figures only: nothing is asserted.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
+import statistics
+import tempfile
+import time
 import tracemalloc
+from pathlib import Path
 
 from timing import median_time
 
@@ -74,6 +82,38 @@ def _rss_mib() -> float:
         return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
 
 
+def _page_choice(code: str, charts: Path, repeat: int) -> list[float]:
+    """Seconds from choosing ``code`` on page 01 to its first chart, ``repeat`` times,
+    each on a freshly built page over a new store, charts cached in ``charts``."""
+    from kit.store import open_store
+    from kit.ui.assessment import AssessmentScreen
+
+    os.environ["KIT_CHART_CACHE"] = str(charts)
+    times = []
+    for run in range(repeat):
+        with tempfile.TemporaryDirectory() as folder, open_store(str(Path(folder) / "s.sqlite")) as store:
+            screen = AssessmentScreen(store=store, warm=False).open(f"bench{run}")
+            before = screen._growth.value
+            start = time.perf_counter()
+            screen.town_picker.choose(code)
+            times.append(time.perf_counter() - start)
+            assert screen._growth.value and screen._growth.value != before, "no chart of the town drawn"
+    return times
+
+
+def _page_figures(repeat: int, base_wall: float) -> None:
+    codes = ("01209", "47201", "22130", "03201", "32201")  # a chart nobody drew before, for each run
+    with tempfile.TemporaryDirectory() as charts:
+        engine = _page_choice("46303", Path(charts), 1)[0]          # the chart engine starts here
+        fresh = [_page_choice(code, Path(charts), 1)[0] for code in codes[:repeat]]
+        cached = _page_choice(codes[0], Path(charts), repeat)
+    print(f"\n{'page 01: choose → first chart':<40}{'wall ms':>9}{'x base':>8}")
+    for label, value in (("first in a kernel (chart engine starts)", engine),
+                         ("a town drawn anew (median)", statistics.median(fresh)),
+                         ("a town from the chart cache (median)", statistics.median(cached))):
+        print(f"{label:<40}{value * 1000:>9.0f}{value / base_wall:>8.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
@@ -105,6 +145,7 @@ def main() -> None:
     print(f"process RSS: {rss_before:.0f} MiB after imports, "
           f"{rss_after:.0f} MiB after the first choice "
           f"(+{rss_after - rss_before:.1f}); peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    _page_figures(min(args.repeat, 5), base_wall)
 
 
 if __name__ == "__main__":

@@ -366,9 +366,11 @@ class AssessmentScreen(Screen):
     def _build_population(self) -> widgets.Widget:
         self._growth, self._shares, self._support = self._chart(), self._chart(), self._chart()
         self._growth_table, self._share_table, self._support_table = widgets.HTML(), widgets.HTML(), widgets.HTML()
+        self._population_notes = widgets.HTML()
         return widgets.VBox([
             widgets.HTML("<p>2040年に向けて、85歳以上が増え、支え手の15〜64歳が減ります。"
                          "選んだ地区の伸びと、地区どうしの違いを見比べましょう。</p>"),
+            self._population_notes,
             widgets.HBox([self._growth, self._growth_table], layout=_ROW),
             widgets.HBox([self._shares, self._share_table], layout=_ROW),
             widgets.HBox([self._support, self._support_table], layout=_ROW),
@@ -567,7 +569,9 @@ class AssessmentScreen(Screen):
             self._fill_indicators()
         finally:
             self._filling = False
-        self._rule_note.value = self._rule_badge()
+        surveyed = self.model.has("needs_survey")
+        self._rule.layout.display = None if surveyed else "none"
+        self._rule_note.value = self._rule_badge() if surveyed else ""
 
     def _fill_comparison(self) -> None:
         key = self.model.compare
@@ -702,6 +706,9 @@ class AssessmentScreen(Screen):
 
     def _render_population(self) -> None:
         m = self.model
+        notes = (reference.town_tables(m.town.code, m.town.use_wards).notes
+                 if m.sources.get("population") == datasets.NATIONAL else ())
+        self._population_notes.value = "".join(f"<div><small>{html.escape(note)}</small></div>" for note in notes)
         pop = m.population()
         first, last = m.years()
         self._draw(self._growth, ("growth",), lambda: ac.growth_chart(pop))
@@ -739,11 +746,12 @@ class AssessmentScreen(Screen):
     def _national_map(self) -> str:
         m = self.model
         metric = next(x for x in reference.METRICS if x.key == m.metric)
-        code = m.compare[2:] if m.compare.startswith("M:") else None
+        code = m.compare[2:] if m.compare.startswith("M:") else (m.town.code or None)
         midpoint = 100.0 if metric.kind == "growth" else None
         return (f"<b>全国の市区町村: {html.escape(metric.label)}</b>"
                 + maps.national_map_html(reference.indicators(), metric.key, metric.label, code, midpoint)
-                + "<small>灰色は推計のない市町村（福島県）。選んだ市区町村を黒い線で囲んでいます。</small>")
+                + "<small>灰色は推計のない市町村（福島県）。選んだ市区町村（選んでいなければ自分のまち）を"
+                  "黒い線で囲んでいます。</small>")
 
     def _render_certification(self) -> None:
         m = self.model
@@ -885,7 +893,7 @@ class AssessmentScreen(Screen):
             return next(x for x in reference.METRICS if x.key == m.metric)
 
         def national():
-            compared = m.compare[2:] if m.compare.startswith("M:") else None
+            compared = m.compare[2:] if m.compare.startswith("M:") else (m.town.code or None)
             return maps.national_map(reference.indicators(), metric().key, compared, metric().label,
                                      100.0 if metric().kind == "growth" else None)
 

@@ -39,7 +39,8 @@ def _own_town_page(workspace) -> str:
     return page_link(OWN_TOWN.file, wk.link_value(workspace))
 
 
-def missing_data_html(kinds: tuple[str, ...] | list[str], town: tw.Town, workspace, where: str = "") -> str:
+def missing_data_html(kinds: tuple[str, ...] | list[str], town: tw.Town, workspace, where: str = "",
+                      head: str = "") -> str:
     """What a section needs that the own town lacks: which file, who holds it, what
     to ask for, and its template. ``where`` says where on this page to read it."""
     from kit import own_town
@@ -55,7 +56,7 @@ def missing_data_html(kinds: tuple[str, ...] | list[str], town: tw.Town, workspa
                      f"<br><small>持っている部署: {html.escape(guide.holder)}</small>"
                      f"<br><small>頼むこと: {html.escape(guide.ask)}</small><br>{template}</li>")
     labels = "・".join(own_town.KIND_GUIDES[k].label for k in kinds)
-    head = f"{town.own_name}の{labels}のデータがまだないため、ここは表示できません。"
+    head = head or f"{town.own_name}の{labels}のデータがまだないため、ここは表示できません。"
     return (message("info", head + (where or ""))
             + f'<ul class="kit-missing-data">{"".join(items)}</ul>'
             + link_button(_own_town_page(workspace), "明日から自分のまちで（データの集め方と依頼文）"))
@@ -80,7 +81,9 @@ class NoOwnData(widgets.VBox):
             on_practice()
 
         practise.on_click(go)
-        super().__init__([widgets.HTML(missing_data_html(kinds, town, workspace, where)), practise, status])
+        labels = "・".join(datasets.KIND_LABELS[kind] for kind in kinds)
+        head = f"{town.own_name}の{labels}は、まだありません。"
+        super().__init__([widgets.HTML(missing_data_html(kinds, town, workspace, where, head)), practise, status])
         self.add_class("kit-no-own-data")
 
 

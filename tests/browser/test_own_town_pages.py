@@ -64,7 +64,7 @@ def test_a_municipality_chosen_with_no_file_shows_its_ageing_and_what_to_ask_for
     assert not any(word in shown_text(page) for word in _EXCEPTION_TEXT)
 
     page = offline_page.open(kit_server.page("02_cases.ipynb", "?ws=" + quote(workspace)))
-    page.get_by_text("那珂川市の個別事例").first.wait_for()
+    page.get_by_text("那珂川市の個別事例は、まだありません").first.wait_for()
     assert "C001" not in shown_text(page)         # no sample case stands in for the town's own
     page.get_by_role("button", name="見本のまち「みどり野市」で練習する").click()
     page.locator(".kit-town-line", has_text="練習中").wait_for()   # the page starts over on the sample
