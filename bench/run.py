@@ -5,8 +5,9 @@
 2. A room of 10, 20 and 40 participants opening the landing page at once
    (``bench/room.py``).
 3. The data-scale figures: the national comparison over 1,741 municipalities
-   (``bench_assessment.py``), 10,000 actors (``bench_actors.py``) and 5,000 cases
-   (``bench_cases.py``), each run as its own process.
+   (``bench_assessment.py``), 10,000 actors (``bench_actors.py``), 5,000 cases
+   (``bench_cases.py``) and reading an e-Stat census download of every
+   municipality (``bench_census.py``), each run as its own process.
 4. The targets, met or not, with the ratios behind them.
 
 Figures only: this machine is shared and noisy, so nothing here asserts. It takes
@@ -28,7 +29,7 @@ from harness import BARE
 from kit.pages import LANDING
 
 BENCH = Path(__file__).resolve().parent
-DATA_SCALE = ("bench_assessment.py", "bench_actors.py", "bench_cases.py")
+DATA_SCALE = ("bench_assessment.py", "bench_actors.py", "bench_cases.py", "bench_census.py")
 RENDER_MAX, INTERACTION_MAX, RSS_MAX, ROOM_P95_MAX = 1.5, 3.0, 2.0, 5.0
 
 

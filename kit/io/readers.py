@@ -474,9 +474,9 @@ def _check_actor_duplicates(raw: pd.DataFrame, columns: _Columns, ids: pd.Series
             log.warning(rows[position], header, f"{shown}{rows[earlier]}行目（主体ID {ids.iat[earlier]}）と{label}が同じです。同じ主体なら1行にまとめてください")
 
 
-def _summed(arrays: list[np.ndarray]) -> pd.arrays.IntegerArray:
+def _summed(arrays: list[pd.arrays.IntegerArray]) -> pd.arrays.IntegerArray:
     """Cell by cell sum of counts; missing when any part is missing."""
-    return sum((pd.array(array, dtype="Int64") for array in arrays[1:]), pd.array(arrays[0], dtype="Int64"))
+    return sum(arrays[1:], arrays[0])
 
 
 def _parts_of(columns: _Columns, sex: str | None) -> tuple[list[str], list[str]]:
@@ -494,22 +494,25 @@ def _check_wide_totals(counts: dict[str, np.ndarray], columns: _Columns, rows: n
         ages_, unknown = _parts_of(columns, sex)
         if not ages_:
             continue
-        parts = _summed([counts[header] for header in ages_ + unknown]).to_numpy(dtype=object, na_value=None)
+        parts = _summed([counts[header] for header in ages_ + unknown])
         label = "年齢階級と年齢「不詳」" if unknown else "年齢階級"
-        for position, (expected, got) in enumerate(zip(counts[total], parts)):
-            if expected is not None and got is not None and got != expected:
-                log.error(rows[position], total,
-                          f"総数 {expected:,} が{label}の合計 {got:,} と合いません（列の読み違いがないか確かめてください。"
-                          "総数の列を消せば照合しません）")
+        expected = counts[total]
+        for position in np.flatnonzero((expected != parts).fillna(False).to_numpy(dtype=bool)):
+            log.error(rows[position], total,
+                      f"総数 {expected[position]:,} が{label}の合計 {parts[position]:,} と合いません"
+                      "（列の読み違いがないか確かめてください。総数の列を消せば照合しません）")
+
+
+# A mark as typed: half- or full-width (NFKC makes one of the other).
+_FULL_WIDTH = str.maketrans({chr(code): chr(code + 0xFEE0) for code in range(0x21, 0x7F)})
+_DASHES = frozenset(nz.ZERO_MARKERS | {mark.translate(_FULL_WIDTH) for mark in nz.ZERO_MARKERS})
+_MARKS = frozenset(mark for marks in (nz.MISSING_MARKERS - nz.ZERO_MARKERS,) for mark in
+                   marks | {m.translate(_FULL_WIDTH) for m in marks})
 
 
 def _mark_counts(raw: pd.Series) -> tuple[int, int]:
     """How many cells are a dash (read as 0) and how many another mark (missing)."""
-    counted = raw.value_counts()
-    marks = [nz.normalize_text(text) for text in counted.index]
-    zeros = sum(int(n) for mark, n in zip(marks, counted) if mark in nz.ZERO_MARKERS)
-    missing = sum(int(n) for mark, n in zip(marks, counted) if mark in nz.MISSING_MARKERS - nz.ZERO_MARKERS)
-    return zeros, missing
+    return int(raw.isin(_DASHES).sum()), int(raw.isin(_MARKS).sum())
 
 
 def _marks_note(frame: pd.DataFrame, headers: Iterable[str]) -> str | None:
@@ -591,15 +594,16 @@ def _to_long(data: pd.DataFrame, columns: _Columns, counts: dict[str, np.ndarray
     """Wide population (one column per age) → one row per sex and band."""
     pairs = sorted(set(columns.ages.values()), key=lambda pair: (_SEX_ORDER[pair[0]], ages.band_lower(pair[1])))
     headers = {pair: [header for header, value in columns.ages.items() if value == pair] for pair in pairs}
-    matrix = np.column_stack([_summed([counts[header] for header in headers[pair]]).to_numpy(dtype=object, na_value=None)
-                              for pair in pairs])
+    sums = [_summed([counts[header] for header in headers[pair]]) for pair in pairs]
+    values = np.column_stack([column.to_numpy(dtype="int64", na_value=0) for column in sums]).ravel()
+    missing = np.column_stack([column.isna() for column in sums]).ravel()
     count = len(pairs)
     long = data.loc[np.repeat(np.arange(len(data)), count)].reset_index(drop=True)
     long["年齢階級"] = pd.Series(np.tile([band for _sex, band in pairs], len(data)), dtype=_TEXT_DTYPE)
     if any(sex for sex, _band in pairs):
         sexes = np.tile([sex for sex, _band in pairs], len(data))
         long["性別"] = long["性別"].where(pd.isna(sexes), pd.Series(sexes, dtype=object)).astype(_TEXT_DTYPE)
-    long["人口"] = _typed(matrix.ravel(), schema.TALLY)
+    long["人口"] = pd.Series(pd.arrays.IntegerArray(values, missing))
     return long, np.repeat(rows, count)
 
 
@@ -610,7 +614,7 @@ def _unknown_ages(data: pd.DataFrame, columns: _Columns, counts: dict[str, np.nd
         part = data[["地区コード", "地区名", "年", "性別", "区分"]].copy()
         if sex is not None:
             part["性別"] = sex
-        part["不詳"] = _typed(counts[header], schema.TALLY).to_numpy()
+        part["不詳"] = counts[header]
         parts.append(part)
     return pd.concat(parts) if parts else data.iloc[:0]
 
@@ -686,11 +690,12 @@ def _parse_columns(spec: KindSpec, columns: _Columns, frame: pd.DataFrame, rows:
     return out
 
 
-def _parse_ages(columns: _Columns, frame: pd.DataFrame, rows: np.ndarray, log: _Log) -> dict[str, np.ndarray]:
+def _parse_ages(columns: _Columns, frame: pd.DataFrame, rows: np.ndarray, log: _Log) -> dict[str, pd.arrays.IntegerArray]:
     """Counts of the wide population columns (ages, 総数, 年齢「不詳」), checked."""
     counts = {}
     for header in [*columns.ages, *columns.totals.values(), *columns.unknown.values()]:
-        counts[header], bad = _parse_column(frame[header], nz.parse_tally)
+        values, bad = _parse_column(frame[header], nz.parse_tally)
+        counts[header] = pd.array(values, dtype="Int64")
         for position, message in bad:
             log.error(rows[position], header, message)
     bands = set(band for _sex, band in columns.ages.values())

@@ -266,6 +266,17 @@ def _fill_merged(records: list[list], merged, header_rows: int) -> None:
                 row[column] = value
 
 
+def _workbook_cell(value: object) -> str | None:
+    """A cell's text, None when blank. Text and whole numbers, most of a large
+    sheet, take the short way."""
+    kind = type(value)
+    if kind is str:
+        return value.strip() or None
+    if kind is float and value.is_integer():
+        return str(int(value))
+    return cell_text(value).strip() or None
+
+
 def _workbook_table(source: Source, sheet: str | None, is_header: Callable[[str], bool]):
     # Imported when a workbook is read: a page's kernel that never reads one
     # need not hold the reader.
@@ -282,8 +293,7 @@ def _workbook_table(source: Source, sheet: str | None, is_header: Callable[[str]
         title = _sheet_name(book, sheet)
         worksheet = book.get_sheet_by_name(title)
         # Empty leading rows and columns are kept, so positions are Excel's.
-        records = [[cell_text(value).strip() or None for value in row]
-                   for row in worksheet.to_python(skip_empty_area=False)]
+        records = [[_workbook_cell(value) for value in row] for row in worksheet.to_python(skip_empty_area=False)]
         merged = worksheet.merged_cell_ranges
     except TableError:
         raise
