@@ -534,8 +534,9 @@ def _marks_note(frame: pd.DataFrame, headers: Iterable[str]) -> str | None:
 def _long_age_parser(frame: pd.DataFrame, rows: np.ndarray, header: str, log: _Log):
     """A long population table's age column: rows of 総数, 年齢「不詳」 and
     subtotals are skipped (and said); the rest go to their bands, single years
-    summed. Returns the kept rows, the column's parser and whether single
-    years are summed."""
+    summed. Returns the kept rows, the rows of unknown age, the column's parser
+    and, when rows are to be summed into bands (single years, 100～104歳 …),
+    the number of ages each label covers (None when nothing is to be summed)."""
     labels = [label for label in pd.unique(frame[header].dropna())]
     skip, items = {}, []
     for label in labels:
@@ -565,26 +566,28 @@ def _long_age_parser(frame: pd.DataFrame, rows: np.ndarray, header: str, log: _L
         span = nz.parse_age_span(value, bare=True)    # raises for what is no age
         return None if span is None else nz.band_of_span(span, value)
 
-    return ~dropped, unknown.to_numpy(dtype=bool), parse, decision.singles
+    widths = {item.key: (item.span[1] or item.span[0]) - item.span[0] + 1 for item in items} if decision.merged else None
+    return ~dropped, unknown.to_numpy(dtype=bool), parse, widths
 
 
-def _sum_single_ages(data: pd.DataFrame, key: list[str], log: _Log) -> pd.DataFrame:
-    """Rows of single years (one row per age) summed into their 5-year bands;
-    a band lacking some of its ages is summed all the same, and said."""
+def _sum_ages(data: pd.DataFrame, key: list[str], widths: np.ndarray, log: _Log) -> pd.DataFrame:
+    """Rows of single years (one row per age), or of bands beyond 100, summed
+    into their bands; ``widths``: the ages each row covers. A band lacking some
+    of its ages is summed all the same, and said."""
     keys = [data[name] for name in key]
     grouped = data.groupby(keys, sort=False, dropna=False)
     first = grouped.head(1)
     counts = grouped["人口"].sum(min_count=1)
     lacking = data["人口"].isna().groupby(keys, sort=False, dropna=False).any()
     counts[lacking] = pd.NA
-    ages_per_band = grouped.size()
+    ages_per_band = pd.Series(widths, index=data.index).groupby(keys, sort=False, dropna=False).sum()
     summed = first.copy()
     summed["人口"] = counts.to_numpy()
     closed = ~summed["年齢階級"].str.endswith("+").to_numpy()
     short = closed & (ages_per_band.to_numpy() < 5)
     if short.any():
         example = summed[short].iloc[0]
-        log.warning(None, None, f"1歳ごとの行を5歳階級にまとめました。{int(short.sum())}組は5歳分の行がそろっていません"
+        log.warning(None, None, f"年齢の行を5歳階級にまとめました。{int(short.sum())}組は5歳分の行がそろっていません"
                                 f"（例: {example.name}行目からの {example['地区コード']} {example['性別']} {example['年齢階級']}）。"
                                 "ない年齢は0人として合計しています")
     return summed
@@ -825,15 +828,17 @@ def load(
         log.error(None, None, "見出しの行だけで、データの行がありません")
         return _finish(result, log)
     parsers: dict[str, Callable] = {}
-    singles = False
+    widths = None     # population by single years (long): the ages each row covers
     if kind == "population" and "年齢階級" in columns.found:
-        kept, unknown_rows, parsers["年齢階級"], singles = _long_age_parser(frame, rows, columns.found["年齢階級"], log)
+        kept, unknown_rows, parsers["年齢階級"], widths = _long_age_parser(frame, rows, columns.found["年齢階級"], log)
         if unknown_rows.any() and "人口" in columns.found:
             counts = [nz.parse_tally(value) if isinstance(value, str) else None
                       for value in frame.loc[unknown_rows, columns.found["人口"]]]
             result.notes.append(f"年齢「不詳」の行（{int(unknown_rows.sum())}行、合計 {sum(c or 0 for c in counts):,}人）は"
                                 "どの年齢階級にも入れていません")
         frame, rows = frame[kept].reset_index(drop=True), rows[kept]
+        if widths is not None:
+            widths = frame[columns.found["年齢階級"]].map(widths).fillna(0).to_numpy()
     result.rows_read = len(frame)
 
     known = None if known_areas is None else frozenset(nz.normalize_text(code) for code in known_areas)
@@ -842,7 +847,7 @@ def load(
     if spec.key:
         key = [name for name in spec.key if name in out]
         keyed = {name: out[name] for name in key}
-        if singles:   # single years share their band until summed: the age itself is the key
+        if widths is not None:   # labels share their band until summed: the label itself is the key
             keyed["年齢階級"] = _text_series(frame[columns.found["年齢階級"]].map(nz.normalize_header).to_numpy(dtype=object))
         _check_key(pd.DataFrame(keyed), key, rows, log)
     if kind == "needs_survey":
@@ -853,16 +858,18 @@ def load(
         result.missing += _check_area_map(columns, out, rows, log)
     if not log.error_count:
         result.data, result.unknown_age = _assemble(spec, columns, frame, rows, out, counts)
-        _describe(result, columns, frame, spec, singles, log)
+        _complete(result, columns, frame, spec, widths, log)
     return _finish(result, log)
 
 
-def _describe(result: LoadResult, columns: _Columns, frame: pd.DataFrame, spec: KindSpec, singles: bool, log: _Log) -> None:
-    """The summary's notes on how a loaded table was read."""
+def _complete(result: LoadResult, columns: _Columns, frame: pd.DataFrame, spec: KindSpec,
+              widths: np.ndarray | None, log: _Log) -> None:
+    """Rows of single years summed into bands, and the summary's notes on how
+    the table was read."""
     notes = result.notes
-    if singles:
-        result.data = _sum_single_ages(result.data, list(spec.key), log)
-        notes.append(f"1歳ごとの行を5歳階級の{len(result.data)}行にまとめました")
+    if widths is not None:
+        result.data = _sum_ages(result.data, list(spec.key), widths, log)
+        notes.append(f"年齢の行を5歳階級の{len(result.data)}行にまとめました")
     if columns.ages:
         notes.append(f"横長の表を年齢階級ごとの{len(result.data)}行に変換"
                      + ("（1歳ごとの列を5歳階級にまとめて）" if columns.singles else ""))
