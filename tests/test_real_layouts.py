@@ -390,3 +390,24 @@ def test_certification_counts_read_a_dash_as_zero(tmp_path):
                     "01,2024,10,-,8,7,6,***,4\n", encoding="utf-8")
     data = load("certification", path).data
     assert data.loc[2, "要支援2"] == 0 and pd.isna(data.loc[2, "要介護4"])
+
+
+def test_e_stat_download_with_ages_in_rows(tmp_path):
+    # The same table downloaded with 年齢 as a row dimension: one count column per row.
+    header, rows = e_stat_rows(E_STAT)
+    ages = ["総数", *header[header.index("0～4歳"):header.index("100歳以上") + 1], "年齢「不詳」"]
+    lines = ['"統計名：","令和２年国勢調査"', "",
+             '"全国，都道府県，市区町村（2000年市区町村含む） コード","全国，都道府県，市区町村（2000年市区町村含む）",'
+             '"時間軸（年次）","男女","年齢（5歳階級） コード","年齢（5歳階級）","人口【人】"']
+    for row in rows[:6]:
+        lines += [f'"{row[AREA_CODE]}","{row[AREA_CODE[:-4]]}","2020年","{row["男女"]}","{i:02d}","{age}","{row[age]}"'
+                  for i, age in enumerate(ages)]
+    path = tmp_path / "e-stat_long.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    result = load("population", path)
+    assert result.ok, result.report()
+    check = result.data.set_index(["地区コード", "性別", "年齢階級"])["人口"]
+    for row in rows[:6]:
+        for age in ages[1:-1]:
+            assert check[(row[AREA_CODE], SEX[row["男女"]], band_name(age))] == count(row[age])
+    assert "年齢「不詳」の行（6行、最も多い行 2,931,838人）" in result.summary()

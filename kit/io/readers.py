@@ -570,6 +570,14 @@ def _long_age_parser(frame: pd.DataFrame, rows: np.ndarray, header: str, log: _L
     return ~dropped, unknown.to_numpy(dtype=bool), parse, widths
 
 
+def _safe_tally(value: object) -> int:
+    """A count for a note: 0 when it cannot be read (the row is skipped anyway)."""
+    try:
+        return nz.parse_tally(value) or 0
+    except ValueError:
+        return 0
+
+
 def _sum_ages(data: pd.DataFrame, key: list[str], widths: np.ndarray, log: _Log) -> pd.DataFrame:
     """Rows of single years (one row per age), or of bands beyond 100, summed
     into their bands; ``widths``: the ages each row covers. A band lacking some
@@ -832,9 +840,8 @@ def load(
     if kind == "population" and "年齢階級" in columns.found:
         kept, unknown_rows, parsers["年齢階級"], widths = _long_age_parser(frame, rows, columns.found["年齢階級"], log)
         if unknown_rows.any() and "人口" in columns.found:
-            counts = [nz.parse_tally(value) if isinstance(value, str) else None
-                      for value in frame.loc[unknown_rows, columns.found["人口"]]]
-            result.notes.append(f"年齢「不詳」の行（{int(unknown_rows.sum())}行、合計 {sum(c or 0 for c in counts):,}人）は"
+            counts = [_safe_tally(value) for value in frame.loc[unknown_rows, columns.found["人口"]]]
+            result.notes.append(f"年齢「不詳」の行（{int(unknown_rows.sum())}行、最も多い行 {max(counts):,}人）は総数に含まれ、"
                                 "どの年齢階級にも入れていません")
         frame, rows = frame[kept].reset_index(drop=True), rows[kept]
         if widths is not None:
