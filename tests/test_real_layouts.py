@@ -411,3 +411,18 @@ def test_e_stat_download_with_ages_in_rows(tmp_path):
         for age in ages[1:-1]:
             assert check[(row[AREA_CODE], SEX[row["男女"]], band_name(age))] == count(row[age])
     assert "年齢「不詳」の行（6行、最も多い行 2,931,838人）" in result.summary()
+
+
+def test_a_hidden_first_sheet_is_passed_over(tmp_path):
+    book = Workbook()
+    book.active.title = "作業用"
+    book.active.append(["メモ"])
+    book.active.sheet_state = "hidden"
+    sheet = book.create_sheet("地区")
+    for row in (["地区コード", "地区名"], ["01", "中央"]):
+        sheet.append(row)
+    path = tmp_path / "areas.xlsx"
+    book.save(path)
+    result = load("areas", path)
+    assert result.ok, result.report()
+    assert list(result.data["地区名"]) == ["中央"]
