@@ -6,7 +6,8 @@
    (``bench/room.py``).
 3. The data-scale figures: the national comparison over 1,741 municipalities
    (``bench_assessment.py``), 10,000 actors (``bench_actors.py``), 5,000 cases
-   (``bench_cases.py``) and a real municipality chosen as the town
+   (``bench_cases.py``), reading an e-Stat census download of every municipality
+   (``bench_census.py``) and a real municipality chosen as the town
    (``bench_reference.py``), each run as its own process.
 4. The targets, met or not, with the ratios behind them.
 
@@ -29,7 +30,8 @@ from harness import BARE
 from kit.pages import LANDING
 
 BENCH = Path(__file__).resolve().parent
-DATA_SCALE = ("bench_assessment.py", "bench_actors.py", "bench_cases.py", "bench_reference.py")
+DATA_SCALE = ("bench_assessment.py", "bench_actors.py", "bench_cases.py", "bench_census.py",
+              "bench_reference.py")
 RENDER_MAX, INTERACTION_MAX, RSS_MAX, ROOM_P95_MAX = 1.5, 3.0, 2.0, 5.0
 
 

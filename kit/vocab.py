@@ -225,7 +225,10 @@ HEADER_SYNONYMS: dict[str | None, dict[str, str]] = {
     "cases": {"ID": "事例ID", "要介護状態区分": "要介護度", "課題": "生活課題"},
     "needs_survey": {"ID": "回答者ID", "回答者番号": "回答者ID"},
     # A population table by 町丁字: its rows are the areas.
-    "population": {"人数": "人口", "年齢": "年齢階級",
+    # e-Stat names its age dimension 年齢（5歳階級） or 年齢（各歳）, and the
+    # count column by the 表章項目 with its unit (人口【人】).
+    "population": {"人数": "人口", "年齢": "年齢階級", "年齢（5歳階級）": "年齢階級", "年齢（各歳）": "年齢階級",
+                   "年齢各歳": "年齢階級", "人口【人】": "人口", "人口（人）": "人口",
                    **dict.fromkeys(SMALL_AREA_CODE_HEADERS, "地区コード"),
                    **dict.fromkeys(SMALL_AREA_NAME_HEADERS, "地区名")},
     "area_map": {**dict.fromkeys(SMALL_AREA_CODE_HEADERS, "町丁字コード"),

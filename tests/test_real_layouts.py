@@ -349,3 +349,80 @@ def test_area_map_with_a_small_area_in_two_areas_is_refused_at_its_row(tmp_path)
 def test_area_map_needs_a_small_area_column():
     result = load("area_map", "地区コード,地区名\n01,中央\n".encode(), filename="m.csv")
     assert not result.ok and "「町丁字コード」か「町丁字名」" in result.errors[0].message
+
+
+def test_long_table_with_ages_beyond_100_in_bands_sums_them_into_100_or_more(tmp_path):
+    rows = [f"01,2025,計,{age}～{age + 4}歳,{age}" for age in range(0, 110, 5)] + ["01,2025,計,110歳以上,3"]
+    path = tmp_path / "住基.csv"
+    path.write_text("地区コード,年,性別,年齢階級,人口\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    result = load("population", path)
+    assert result.ok, result.report()
+    data = result.data.set_index("年齢階級")["人口"]
+    assert data["100+"] == 100 + 105 + 3 and data["95-99"] == 95
+    assert not result.warnings or all("そろっていません" not in p.message for p in result.warnings)
+
+
+def test_long_single_years_with_an_age_row_missing_are_summed_and_said(tmp_path):
+    rows = [f"01,2025,計,{age}歳,1" for age in range(101) if age != 7]
+    path = tmp_path / "住基.csv"
+    path.write_text("地区コード,年,性別,年齢,人口\n" + "\n".join(rows).replace("100歳", "100歳以上") + "\n",
+                    encoding="utf-8")
+    result = load("population", path)
+    assert result.ok, result.report()
+    assert result.data.set_index("年齢階級").loc["5-9", "人口"] == 4
+    assert any("1組は5歳分の行がそろっていません" in p.message and "5-9" in p.message for p in result.warnings)
+
+
+def test_five_year_columns_win_over_single_years_beside_them(tmp_path):
+    bands = [f"{age}～{age + 4}歳" for age in range(0, 100, 5)] + ["100歳以上"]
+    singles = [f"{age}歳" for age in range(5)]
+    path = tmp_path / "住基.csv"
+    path.write_text("地区コード,年," + ",".join(singles + bands) + "\n01,2025," + ",".join(
+        ["1"] * 5 + ["5"] * len(bands)) + "\n", encoding="utf-8")
+    result = load("population", path)
+    assert result.ok, result.report()
+    assert set(result.data["人口"]) == {5} and set(result.ignored) == set(singles)
+
+
+def test_certification_counts_read_a_dash_as_zero(tmp_path):
+    path = tmp_path / "認定.csv"
+    path.write_text("地区コード,年,要支援1,要支援2,要介護1,要介護2,要介護3,要介護4,要介護5\n"
+                    "01,2024,10,-,8,7,6,***,4\n", encoding="utf-8")
+    data = load("certification", path).data
+    assert data.loc[2, "要支援2"] == 0 and pd.isna(data.loc[2, "要介護4"])
+
+
+def test_e_stat_download_with_ages_in_rows(tmp_path):
+    # The same table downloaded with 年齢 as a row dimension: one count column per row.
+    header, rows = e_stat_rows(E_STAT)
+    ages = ["総数", *header[header.index("0～4歳"):header.index("100歳以上") + 1], "年齢「不詳」"]
+    lines = ['"統計名：","令和２年国勢調査"', "",
+             '"全国，都道府県，市区町村（2000年市区町村含む） コード","全国，都道府県，市区町村（2000年市区町村含む）",'
+             '"時間軸（年次）","男女","年齢（5歳階級） コード","年齢（5歳階級）","人口【人】"']
+    for row in rows[:6]:
+        lines += [f'"{row[AREA_CODE]}","{row[AREA_CODE[:-4]]}","2020年","{row["男女"]}","{i:02d}","{age}","{row[age]}"'
+                  for i, age in enumerate(ages)]
+    path = tmp_path / "e-stat_long.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    result = load("population", path)
+    assert result.ok, result.report()
+    check = result.data.set_index(["地区コード", "性別", "年齢階級"])["人口"]
+    for row in rows[:6]:
+        for age in ages[1:-1]:
+            assert check[(row[AREA_CODE], SEX[row["男女"]], band_name(age))] == count(row[age])
+    assert "年齢「不詳」の行（6行、最も多い行 2,931,838人）" in result.summary()
+
+
+def test_a_hidden_first_sheet_is_passed_over(tmp_path):
+    book = Workbook()
+    book.active.title = "作業用"
+    book.active.append(["メモ"])
+    book.active.sheet_state = "hidden"
+    sheet = book.create_sheet("地区")
+    for row in (["地区コード", "地区名"], ["01", "中央"]):
+        sheet.append(row)
+    path = tmp_path / "areas.xlsx"
+    book.save(path)
+    result = load("areas", path)
+    assert result.ok, result.report()
+    assert list(result.data["地区名"]) == ["中央"]

@@ -61,6 +61,7 @@ class AgeDecision:
     subtotals: dict[Hashable, str] = field(default_factory=dict)  # key → why it is left out
     errors: dict[Hashable, str] = field(default_factory=dict)     # key → why it cannot be used
     singles: bool = False            # some bands are summed from single years
+    merged: bool = False             # some band is summed from several labels (singles, 100～104歳 …)
     # (sex, band) of single years whose five ages are not all there → the ages missing.
     incomplete: dict[tuple[str | None, str], list[int]] = field(default_factory=dict)
 
@@ -125,4 +126,6 @@ def assign_bands(items: Iterable[AgeItem]) -> AgeDecision:
         groups.setdefault(item.sex, []).append(item)
     for group in groups.values():
         _decide_group(group, decision)
+        bands = [decision.bands[item.key] for item in group if item.key in decision.bands]
+        decision.merged |= len(set(bands)) < len(bands)
     return decision

@@ -64,6 +64,9 @@ _YEAR_MIN, _YEAR_MAX = 1868, 2100
 # Minus signs after NFKC (－ has become -); △ and ▲ are the accounting minus.
 _MINUS = ("-", "−", "△", "▲")
 _GROUPED = re.compile(r"\d{1,3}(,\d{3})+(\.\d*)?")
+# A whole number as statistics print it (1,234 or 1234): read without NFKC, as
+# most cells of a large table are.
+_PLAIN_COUNT = re.compile(r"\d{1,3}(?:,\d{3})+|\d+", re.ASCII)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Serial numbers read as dates: 1954-10-03 … 2119-01-10. Narrow on purpose, so
 # that an ordinary number in a date column is reported rather than misread.
@@ -157,6 +160,8 @@ def parse_number(value: object) -> float | None:
 
 def parse_count(value: object) -> int | None:
     """A number of people or cases: a whole number, 0 or more; empty → None."""
+    if isinstance(value, str) and _PLAIN_COUNT.fullmatch(value):
+        return int(value.replace(",", ""))
     number = parse_number(value)
     if number is None:
         return None
@@ -241,6 +246,8 @@ def parse_date(value: object) -> dt.date | None:
 def parse_tally(value: object) -> int | None:
     """A count in a statistics table: as ``parse_count``, but a dash (e-Stat's
     「-」, 該当なし) is 0. ``***``, ``x``, ``…`` stay missing."""
+    if isinstance(value, str) and _PLAIN_COUNT.fullmatch(value):
+        return int(value.replace(",", ""))
     if _SPACES.sub("", normalize_text(value)) in ZERO_MARKERS:
         return 0
     return parse_count(value)

@@ -474,9 +474,9 @@ def _check_actor_duplicates(raw: pd.DataFrame, columns: _Columns, ids: pd.Series
             log.warning(rows[position], header, f"{shown}{rows[earlier]}行目（主体ID {ids.iat[earlier]}）と{label}が同じです。同じ主体なら1行にまとめてください")
 
 
-def _summed(arrays: list[np.ndarray]) -> pd.arrays.IntegerArray:
+def _summed(arrays: list[pd.arrays.IntegerArray]) -> pd.arrays.IntegerArray:
     """Cell by cell sum of counts; missing when any part is missing."""
-    return sum((pd.array(array, dtype="Int64") for array in arrays[1:]), pd.array(arrays[0], dtype="Int64"))
+    return sum(arrays[1:], arrays[0])
 
 
 def _parts_of(columns: _Columns, sex: str | None) -> tuple[list[str], list[str]]:
@@ -494,22 +494,25 @@ def _check_wide_totals(counts: dict[str, np.ndarray], columns: _Columns, rows: n
         ages_, unknown = _parts_of(columns, sex)
         if not ages_:
             continue
-        parts = _summed([counts[header] for header in ages_ + unknown]).to_numpy(dtype=object, na_value=None)
+        parts = _summed([counts[header] for header in ages_ + unknown])
         label = "年齢階級と年齢「不詳」" if unknown else "年齢階級"
-        for position, (expected, got) in enumerate(zip(counts[total], parts)):
-            if expected is not None and got is not None and got != expected:
-                log.error(rows[position], total,
-                          f"総数 {expected:,} が{label}の合計 {got:,} と合いません（列の読み違いがないか確かめてください。"
-                          "総数の列を消せば照合しません）")
+        expected = counts[total]
+        for position in np.flatnonzero((expected != parts).fillna(False).to_numpy(dtype=bool)):
+            log.error(rows[position], total,
+                      f"総数 {expected[position]:,} が{label}の合計 {parts[position]:,} と合いません"
+                      "（列の読み違いがないか確かめてください。総数の列を消せば照合しません）")
+
+
+# A mark as typed: half- or full-width (NFKC makes one of the other).
+_FULL_WIDTH = str.maketrans({chr(code): chr(code + 0xFEE0) for code in range(0x21, 0x7F)})
+_DASHES = frozenset(nz.ZERO_MARKERS | {mark.translate(_FULL_WIDTH) for mark in nz.ZERO_MARKERS})
+_MARKS = frozenset(mark for marks in (nz.MISSING_MARKERS - nz.ZERO_MARKERS,) for mark in
+                   marks | {m.translate(_FULL_WIDTH) for m in marks})
 
 
 def _mark_counts(raw: pd.Series) -> tuple[int, int]:
     """How many cells are a dash (read as 0) and how many another mark (missing)."""
-    counted = raw.value_counts()
-    marks = [nz.normalize_text(text) for text in counted.index]
-    zeros = sum(int(n) for mark, n in zip(marks, counted) if mark in nz.ZERO_MARKERS)
-    missing = sum(int(n) for mark, n in zip(marks, counted) if mark in nz.MISSING_MARKERS - nz.ZERO_MARKERS)
-    return zeros, missing
+    return int(raw.isin(_DASHES).sum()), int(raw.isin(_MARKS).sum())
 
 
 def _marks_note(frame: pd.DataFrame, headers: Iterable[str]) -> str | None:
@@ -531,8 +534,9 @@ def _marks_note(frame: pd.DataFrame, headers: Iterable[str]) -> str | None:
 def _long_age_parser(frame: pd.DataFrame, rows: np.ndarray, header: str, log: _Log):
     """A long population table's age column: rows of 総数, 年齢「不詳」 and
     subtotals are skipped (and said); the rest go to their bands, single years
-    summed. Returns the kept rows, the column's parser and whether single
-    years are summed."""
+    summed. Returns the kept rows, the rows of unknown age, the column's parser
+    and, when rows are to be summed into bands (single years, 100～104歳 …),
+    the number of ages each label covers (None when nothing is to be summed)."""
     labels = [label for label in pd.unique(frame[header].dropna())]
     skip, items = {}, []
     for label in labels:
@@ -562,26 +566,36 @@ def _long_age_parser(frame: pd.DataFrame, rows: np.ndarray, header: str, log: _L
         span = nz.parse_age_span(value, bare=True)    # raises for what is no age
         return None if span is None else nz.band_of_span(span, value)
 
-    return ~dropped, unknown.to_numpy(dtype=bool), parse, decision.singles
+    widths = {item.key: (item.span[1] or item.span[0]) - item.span[0] + 1 for item in items} if decision.merged else None
+    return ~dropped, unknown.to_numpy(dtype=bool), parse, widths
 
 
-def _sum_single_ages(data: pd.DataFrame, key: list[str], log: _Log) -> pd.DataFrame:
-    """Rows of single years (one row per age) summed into their 5-year bands;
-    a band lacking some of its ages is summed all the same, and said."""
+def _safe_tally(value: object) -> int:
+    """A count for a note: 0 when it cannot be read (the row is skipped anyway)."""
+    try:
+        return nz.parse_tally(value) or 0
+    except ValueError:
+        return 0
+
+
+def _sum_ages(data: pd.DataFrame, key: list[str], widths: np.ndarray, log: _Log) -> pd.DataFrame:
+    """Rows of single years (one row per age), or of bands beyond 100, summed
+    into their bands; ``widths``: the ages each row covers. A band lacking some
+    of its ages is summed all the same, and said."""
     keys = [data[name] for name in key]
     grouped = data.groupby(keys, sort=False, dropna=False)
     first = grouped.head(1)
     counts = grouped["人口"].sum(min_count=1)
     lacking = data["人口"].isna().groupby(keys, sort=False, dropna=False).any()
     counts[lacking] = pd.NA
-    ages_per_band = grouped.size()
+    ages_per_band = pd.Series(widths, index=data.index).groupby(keys, sort=False, dropna=False).sum()
     summed = first.copy()
     summed["人口"] = counts.to_numpy()
     closed = ~summed["年齢階級"].str.endswith("+").to_numpy()
     short = closed & (ages_per_band.to_numpy() < 5)
     if short.any():
         example = summed[short].iloc[0]
-        log.warning(None, None, f"1歳ごとの行を5歳階級にまとめました。{int(short.sum())}組は5歳分の行がそろっていません"
+        log.warning(None, None, f"年齢の行を5歳階級にまとめました。{int(short.sum())}組は5歳分の行がそろっていません"
                                 f"（例: {example.name}行目からの {example['地区コード']} {example['性別']} {example['年齢階級']}）。"
                                 "ない年齢は0人として合計しています")
     return summed
@@ -591,15 +605,16 @@ def _to_long(data: pd.DataFrame, columns: _Columns, counts: dict[str, np.ndarray
     """Wide population (one column per age) → one row per sex and band."""
     pairs = sorted(set(columns.ages.values()), key=lambda pair: (_SEX_ORDER[pair[0]], ages.band_lower(pair[1])))
     headers = {pair: [header for header, value in columns.ages.items() if value == pair] for pair in pairs}
-    matrix = np.column_stack([_summed([counts[header] for header in headers[pair]]).to_numpy(dtype=object, na_value=None)
-                              for pair in pairs])
+    sums = [_summed([counts[header] for header in headers[pair]]) for pair in pairs]
+    values = np.column_stack([column.to_numpy(dtype="int64", na_value=0) for column in sums]).ravel()
+    missing = np.column_stack([column.isna() for column in sums]).ravel()
     count = len(pairs)
     long = data.loc[np.repeat(np.arange(len(data)), count)].reset_index(drop=True)
     long["年齢階級"] = pd.Series(np.tile([band for _sex, band in pairs], len(data)), dtype=_TEXT_DTYPE)
     if any(sex for sex, _band in pairs):
         sexes = np.tile([sex for sex, _band in pairs], len(data))
         long["性別"] = long["性別"].where(pd.isna(sexes), pd.Series(sexes, dtype=object)).astype(_TEXT_DTYPE)
-    long["人口"] = _typed(matrix.ravel(), schema.TALLY)
+    long["人口"] = pd.Series(pd.arrays.IntegerArray(values, missing))
     return long, np.repeat(rows, count)
 
 
@@ -610,7 +625,7 @@ def _unknown_ages(data: pd.DataFrame, columns: _Columns, counts: dict[str, np.nd
         part = data[["地区コード", "地区名", "年", "性別", "区分"]].copy()
         if sex is not None:
             part["性別"] = sex
-        part["不詳"] = _typed(counts[header], schema.TALLY).to_numpy()
+        part["不詳"] = counts[header]
         parts.append(part)
     return pd.concat(parts) if parts else data.iloc[:0]
 
@@ -686,11 +701,12 @@ def _parse_columns(spec: KindSpec, columns: _Columns, frame: pd.DataFrame, rows:
     return out
 
 
-def _parse_ages(columns: _Columns, frame: pd.DataFrame, rows: np.ndarray, log: _Log) -> dict[str, np.ndarray]:
+def _parse_ages(columns: _Columns, frame: pd.DataFrame, rows: np.ndarray, log: _Log) -> dict[str, pd.arrays.IntegerArray]:
     """Counts of the wide population columns (ages, 総数, 年齢「不詳」), checked."""
     counts = {}
     for header in [*columns.ages, *columns.totals.values(), *columns.unknown.values()]:
-        counts[header], bad = _parse_column(frame[header], nz.parse_tally)
+        values, bad = _parse_column(frame[header], nz.parse_tally)
+        counts[header] = pd.array(values, dtype="Int64")
         for position, message in bad:
             log.error(rows[position], header, message)
     bands = set(band for _sex, band in columns.ages.values())
@@ -820,15 +836,16 @@ def load(
         log.error(None, None, "見出しの行だけで、データの行がありません")
         return _finish(result, log)
     parsers: dict[str, Callable] = {}
-    singles = False
+    widths = None     # population by single years (long): the ages each row covers
     if kind == "population" and "年齢階級" in columns.found:
-        kept, unknown_rows, parsers["年齢階級"], singles = _long_age_parser(frame, rows, columns.found["年齢階級"], log)
+        kept, unknown_rows, parsers["年齢階級"], widths = _long_age_parser(frame, rows, columns.found["年齢階級"], log)
         if unknown_rows.any() and "人口" in columns.found:
-            counts = [nz.parse_tally(value) if isinstance(value, str) else None
-                      for value in frame.loc[unknown_rows, columns.found["人口"]]]
-            result.notes.append(f"年齢「不詳」の行（{int(unknown_rows.sum())}行、合計 {sum(c or 0 for c in counts):,}人）は"
+            counts = [_safe_tally(value) for value in frame.loc[unknown_rows, columns.found["人口"]]]
+            result.notes.append(f"年齢「不詳」の行（{int(unknown_rows.sum())}行、最も多い行 {max(counts):,}人）は総数に含まれ、"
                                 "どの年齢階級にも入れていません")
         frame, rows = frame[kept].reset_index(drop=True), rows[kept]
+        if widths is not None:
+            widths = frame[columns.found["年齢階級"]].map(widths).fillna(0).to_numpy()
     result.rows_read = len(frame)
 
     known = None if known_areas is None else frozenset(nz.normalize_text(code) for code in known_areas)
@@ -837,7 +854,7 @@ def load(
     if spec.key:
         key = [name for name in spec.key if name in out]
         keyed = {name: out[name] for name in key}
-        if singles:   # single years share their band until summed: the age itself is the key
+        if widths is not None:   # labels share their band until summed: the label itself is the key
             keyed["年齢階級"] = _text_series(frame[columns.found["年齢階級"]].map(nz.normalize_header).to_numpy(dtype=object))
         _check_key(pd.DataFrame(keyed), key, rows, log)
     if kind == "needs_survey":
@@ -848,16 +865,18 @@ def load(
         result.missing += _check_area_map(columns, out, rows, log)
     if not log.error_count:
         result.data, result.unknown_age = _assemble(spec, columns, frame, rows, out, counts)
-        _describe(result, columns, frame, spec, singles, log)
+        _complete(result, columns, frame, spec, widths, log)
     return _finish(result, log)
 
 
-def _describe(result: LoadResult, columns: _Columns, frame: pd.DataFrame, spec: KindSpec, singles: bool, log: _Log) -> None:
-    """The summary's notes on how a loaded table was read."""
+def _complete(result: LoadResult, columns: _Columns, frame: pd.DataFrame, spec: KindSpec,
+              widths: np.ndarray | None, log: _Log) -> None:
+    """Rows of single years summed into bands, and the summary's notes on how
+    the table was read."""
     notes = result.notes
-    if singles:
-        result.data = _sum_single_ages(result.data, list(spec.key), log)
-        notes.append(f"1歳ごとの行を5歳階級の{len(result.data)}行にまとめました")
+    if widths is not None:
+        result.data = _sum_ages(result.data, list(spec.key), widths, log)
+        notes.append(f"年齢の行を5歳階級の{len(result.data)}行にまとめました")
     if columns.ages:
         notes.append(f"横長の表を年齢階級ごとの{len(result.data)}行に変換"
                      + ("（1歳ごとの列を5歳階級にまとめて）" if columns.singles else ""))

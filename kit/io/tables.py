@@ -28,14 +28,14 @@ import pandas as pd
 
 from kit.io.normalize import cell_text
 
-__all__ = ["DEFAULT_MAX_BYTES", "GROUP_SEPARATOR", "RawTable", "TableError", "Source", "read_table"]
+__all__ = ["DEFAULT_MAX_BYTES", "RawTable", "TableError", "Source", "read_table"]
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 
 Source = str | os.PathLike | bytes | bytearray | memoryview
 
 # Joins the upper and lower label of a two-row header: 「男／0～4歳」.
-GROUP_SEPARATOR = "／"
+_GROUP_SEPARATOR = "／"
 _CHUNK = 1 << 20
 _HEAD_BYTES = 256 * 1024
 _HEADER_SEARCH_ROWS = 30
@@ -266,7 +266,18 @@ def _fill_merged(records: list[list], merged, header_rows: int) -> None:
                 row[column] = value
 
 
-def _workbook_table(source: Source, sheet: str | None, is_header: Callable[[str], bool]):
+def _workbook_cell(value: object) -> str | None:
+    """A cell's text, None when blank. Text and whole numbers, most of a large
+    sheet, take the short way."""
+    kind = type(value)
+    if kind is str:
+        return value.strip() or None
+    if kind is float and value.is_integer():
+        return str(int(value))
+    return cell_text(value).strip() or None
+
+
+def _workbook_table(source: Source, suffix: str, sheet: str | None, is_header: Callable[[str], bool]):
     # Imported when a workbook is read: a page's kernel that never reads one
     # need not hold the reader.
     from python_calamine import CalamineWorkbook, PasswordError
@@ -275,15 +286,15 @@ def _workbook_table(source: Source, sheet: str | None, is_header: Callable[[str]
         try:
             book = CalamineWorkbook.from_filelike(handle)
         except PasswordError:
-            raise TableError(f"パスワードの付いた Excel ファイルは読めません。パスワードを外して保存し直してください") from None
+            raise TableError("パスワードの付いた Excel ファイルは読めません。パスワードを外して保存し直してください") from None
         except Exception:
-            raise TableError(f"Excel ファイルが壊れているか、古い形式のため読めません。{_SAVE_AS}") from None
+            raise TableError(f"Excel ファイル（{suffix or 'ブック'}）を開けません。壊れているか、Excel 以外のファイルです。"
+                             f"{_SAVE_AS}") from None
     try:
         title = _sheet_name(book, sheet)
         worksheet = book.get_sheet_by_name(title)
         # Empty leading rows and columns are kept, so positions are Excel's.
-        records = [[cell_text(value).strip() or None for value in row]
-                   for row in worksheet.to_python(skip_empty_area=False)]
+        records = [[_workbook_cell(value) for value in row] for row in worksheet.to_python(skip_empty_area=False)]
         merged = worksheet.merged_cell_ranges
     except TableError:
         raise
@@ -341,7 +352,7 @@ def _column_names(header: list[str], above: list[str], frame: pd.DataFrame) -> t
     for position in frame.columns:
         name = (header[position] or "").strip() if position < len(header) else ""
         if name and groups and groups[position] and groups[position] != name:
-            name = f"{groups[position]}{GROUP_SEPARATOR}{name}"
+            name = f"{groups[position]}{_GROUP_SEPARATOR}{name}"
         if not name and position < len(above):
             name = (above[position] or "").strip()
         if not name:
@@ -404,6 +415,6 @@ def read_table(
     with _opened(source) as handle:
         head = handle.read(8192)
     if _file_format(source, suffix, head) == "workbook":
-        *parts, title = _workbook_table(source, sheet, is_header)
+        *parts, title = _workbook_table(source, suffix, sheet, is_header)
         return _finish(*parts, sheet=title)
     return _finish(*_text_table(source, head, is_header))
