@@ -135,3 +135,31 @@ def test_a_population_file_naming_unknown_areas_can_make_the_area_list_with_the_
     assert datasets.source(workspace, "population") == datasets.UPLOAD
     assert datasets.source(workspace, "certification") == datasets.MISSING
     assert datasets.mismatches(workspace) == []
+
+
+def test_a_population_by_small_area_is_summed_per_area_through_the_map(workspace):
+    """The usual way a municipality gets 圏域 figures: 町丁字 rows and a table
+    saying which 圏域 each 町丁字 belongs to."""
+    from kit.io import load
+    from kit.ui.town import DataRow
+
+    datasets.put_upload(workspace, "areas", own_areas(("B01", "B02")))
+    small = population_for(("T1", "T2", "T3"))
+    mapping = pd.DataFrame({"町丁字コード": ["T1", "T2", "T3"], "地区コード": ["B01", "B01", "B02"]})
+    known = lambda: list(datasets.for_workspace(workspace, "areas")["地区コード"])  # noqa: E731
+    map_row = DataRow("area_map", workspace, lambda: None, known_areas=known)
+    map_row.upload.handle_upload("対応表.csv", mapping.to_csv(index=False).encode("utf-8"))
+    assert datasets.is_uploaded(workspace, "area_map")
+
+    row = DataRow("population", workspace, lambda: None, known_areas=known)
+    row.upload.handle_upload("町丁字別人口.csv", small.to_csv(index=False).encode("utf-8"))
+    assert not datasets.is_uploaded(workspace, "population")          # refused as it came …
+    assert "町丁字 3 を地区 2 にまとめました" in row._offer.children[0].value
+    row.sum_by_map()                                                   # … and read summed, with the user's OK
+    stored = datasets.for_workspace(workspace, "population")
+    assert set(stored["地区コード"]) == {"B01", "B02"}
+    total = lambda table, code: table[(table["地区コード"] == code) & (table["性別"] == "計")]["人口"].sum()  # noqa: E731
+    assert total(stored, "B01") == total(small, "T1") + total(small, "T2")
+    assert total(stored, "B02") == total(small, "T3")
+    assert datasets.mismatches(workspace) == []
+    assert load("population", stored.to_csv(index=False).encode(), known_areas=["B01", "B02"]).ok

@@ -531,14 +531,19 @@ def _marks_note(frame: pd.DataFrame, headers: Iterable[str]) -> str | None:
 # ----------------------------------------------------------------- the loader
 
 
-def _long_age_parser(frame: pd.DataFrame, rows: np.ndarray, header: str, log: _Log):
+def _long_age_parser(frame: pd.DataFrame, rows: np.ndarray, header: str, log: _Log,
+                     group_headers: list[str] = ()):
     """A long population table's age column: rows of 総数, 年齢「不詳」 and
     subtotals are skipped (and said); the rest go to their bands, single years
     summed. Returns the kept rows, the rows of unknown age, the column's parser
     and, when rows are to be summed into bands (single years, 100～104歳 …),
-    the number of ages each label covers (None when nothing is to be summed)."""
+    the number of ages each label covers (None when nothing is to be summed).
+
+    What is a subtotal is decided within each group of rows (``group_headers``:
+    area, year, sex, 区分): a file joining the census (…, 95～99歳, 100歳以上) to a
+    projection (…, 90歳以上) holds 90歳以上 as a band in the projection's years."""
     labels = [label for label in pd.unique(frame[header].dropna())]
-    skip, items = {}, []
+    skip, items = {}, {}
     for label in labels:
         text = nz.normalize_header(label)
         if text in nz.TOTAL_LABELS or nz.is_unknown_age(text) or _REPEAT in text:
@@ -549,10 +554,28 @@ def _long_age_parser(frame: pd.DataFrame, rows: np.ndarray, header: str, log: _L
         except ValueError:
             continue    # reported at its rows by the parser
         if span is not None:
-            items.append(ages.AgeItem(label, None, span, label))
-    decision = ages.assign_bands(items)
-    skip.update(dict.fromkeys(decision.subtotals, ""))
-    dropped = frame[header].isin(list(skip)).to_numpy()
+            items[label] = ages.AgeItem(label, None, span, label)
+    # The set of age labels each group of rows carries; mostly one set for the whole file.
+    ages_column = frame[header].where(frame[header].isin(list(items)))
+    if group_headers:
+        sets = ages_column.groupby([frame[h] for h in group_headers], dropna=False, sort=False).agg(
+            lambda values: frozenset(values.dropna()))
+        row_set = pd.MultiIndex.from_frame(frame[list(group_headers)]).map(sets) if len(sets) > 1 else None
+    else:
+        sets, row_set = pd.Series([frozenset(items)]), None
+    decisions = {labels_: ages.assign_bands(items[label] for label in labels_) for labels_ in set(sets)}
+    decision = ages.AgeDecision()
+    for each in decisions.values():          # a label is a band (or an error) wherever it is not a subtotal
+        decision.bands.update(each.bands)
+        decision.errors.update(each.errors)
+        decision.merged |= each.merged
+    dropped = frame[header].isin(list(skip)).to_numpy().copy()
+    if row_set is None:
+        (only,) = decisions.values() if decisions else (ages.AgeDecision(),)
+        dropped |= frame[header].isin(list(only.subtotals)).to_numpy()
+    else:
+        subtotal = {labels_: set(each.subtotals) for labels_, each in decisions.items()}
+        dropped |= np.array([label in subtotal.get(labels_, ()) for label, labels_ in zip(frame[header], row_set)])
     if dropped.any():
         where = _terms(f"{row}行目" for row in rows[dropped])
         log.warning(None, header, f"年齢階級が総数・不詳・小計の行（{where}）は5歳刻みの階級ではないので読み飛ばしました")
@@ -566,7 +589,8 @@ def _long_age_parser(frame: pd.DataFrame, rows: np.ndarray, header: str, log: _L
         span = nz.parse_age_span(value, bare=True)    # raises for what is no age
         return None if span is None else nz.band_of_span(span, value)
 
-    widths = {item.key: (item.span[1] or item.span[0]) - item.span[0] + 1 for item in items} if decision.merged else None
+    widths = ({label: (item.span[1] or item.span[0]) - item.span[0] + 1 for label, item in items.items()}
+              if decision.merged else None)
     return ~dropped, unknown.to_numpy(dtype=bool), parse, widths
 
 
@@ -838,7 +862,9 @@ def load(
     parsers: dict[str, Callable] = {}
     widths = None     # population by single years (long): the ages each row covers
     if kind == "population" and "年齢階級" in columns.found:
-        kept, unknown_rows, parsers["年齢階級"], widths = _long_age_parser(frame, rows, columns.found["年齢階級"], log)
+        groups = [columns.found[name] for name in spec.key if name != "年齢階級" and name in columns.found]
+        kept, unknown_rows, parsers["年齢階級"], widths = _long_age_parser(frame, rows, columns.found["年齢階級"], log,
+                                                                        groups)
         if unknown_rows.any() and "人口" in columns.found:
             counts = [_safe_tally(value) for value in frame.loc[unknown_rows, columns.found["人口"]]]
             result.notes.append(f"年齢「不詳」の行（{int(unknown_rows.sum())}行、最も多い行 {max(counts):,}人）は総数に含まれ、"

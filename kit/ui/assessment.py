@@ -498,7 +498,7 @@ class AssessmentScreen(Screen):
         self.town_picker.bind(workspace, lambda _town: self._reload())
         self._data_rows.children = [DataRow(kind, workspace, self._reload, check=asm.check_upload,
                                             known_areas=None if kind == "areas" else self._known_areas)
-                                    for kind in DATA_KINDS]
+                                    for kind in ("areas", "area_map", *DATA_KINDS[1:])]
         self._fill_choices()
         self._show_memos()
         self.render()

@@ -178,8 +178,8 @@ class StartScreen(Screen):
         workspace = self.workspace
         self.town_picker.bind(workspace, lambda _town: self._data_changed())
         rows = []
-        # The kinds a workspace keeps; an area_map is applied to a file, not kept.
-        for kind in datasets.KIND_LABELS:
+        # The kinds a workspace keeps; the 町丁字 → 圏域 table sums the files read after it.
+        for kind in ("areas", "area_map", *list(datasets.KIND_LABELS)[1:]):
             if kind in UPLOADED_ON_STEP_PAGE:
                 page = UPLOADED_ON_STEP_PAGE[kind]
                 href = html.escape(page_link(page.file, wk.link_value(workspace)))

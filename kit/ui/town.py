@@ -15,7 +15,8 @@ import ipywidgets as widgets
 from kit import datasets, reference
 from kit import town as tw
 from kit import workshop as wk
-from kit.io import LoadResult
+from kit.io import LoadResult, sum_by_area
+from kit.io.schema import SPECS
 from kit.store import StoreError
 from kit.ui.common import download_link, link_button, message
 from kit.ui.upload import UploadBox
@@ -220,7 +221,7 @@ class DataRow(widgets.Accordion):
         self._offer = widgets.VBox()
         self._pending = None        # a file refused only for its areas, kept for the user's OK
         super().__init__([widgets.VBox([self._status, self.upload, self._offer, self._undo])],
-                         titles=(datasets.KIND_LABELS[kind],))
+                         titles=(datasets.KIND_LABELS.get(kind, SPECS[kind].label),))
         self.selected_index = None
         self.refresh()
 
@@ -235,6 +236,8 @@ class DataRow(widgets.Accordion):
     def refresh(self) -> None:
         town = tw.current(self._workspace)
         where = datasets.source(self._workspace, self._kind, town)
+        if self._kind not in datasets.KIND_LABELS and not datasets.is_uploaded(self._workspace, self._kind):
+            where = datasets.MISSING   # a kind the sample town has no file of (the 町丁字 → 圏域 table)
         if where == datasets.UPLOAD:
             table = self._workspace.get_table(datasets.table_key(self._kind))
             text = f"使用中: 読み込んだファイル（{len(table):,}行）"
@@ -264,14 +267,20 @@ class DataRow(widgets.Accordion):
         self._on_change()
 
     def _refused(self, _result: LoadResult) -> None:
-        """A file refused only because it names areas the list in use lacks, while
-        the user has no area list of their own: offer to make the list from it."""
+        """A file refused only because it names areas the list in use lacks: sum
+        it per area through the workspace's 町丁字 → 圏域 table when there is one;
+        else, while the user has no area list of their own, offer to make the list
+        from it."""
         self._offer.children = ()
-        if self._kind not in datasets.AREA_COLUMNS or self._kind == "actors" \
-                or datasets.is_uploaded(self._workspace, "areas"):
+        if self._kind not in datasets.AREA_COLUMNS or self._kind == "actors":
             return
         free = self.upload.read_with(None)
         if free is None or not free.ok:
+            return
+        if datasets.is_uploaded(self._workspace, "area_map"):
+            self._offer_sum(free.data)
+            return
+        if datasets.is_uploaded(self._workspace, "areas"):
             return
         codes = datasets.area_codes(free.data, self._kind)
         shown = "、".join(codes[:5]) + (f" ほか{len(codes) - 5}件" if len(codes) > 5 else "")
@@ -285,15 +294,41 @@ class DataRow(widgets.Accordion):
                        "作ると、このワークスペースは自分のまちのデータで動きます（見本のまちのデータは使いません）。")),
             make]
 
+    def _offer_sum(self, table) -> None:
+        summed = sum_by_area(table, self._workspace.get_table(datasets.table_key("area_map")), self._kind)
+        known = set(datasets.for_workspace(self._workspace, "areas")["地区コード"])
+        stray = sorted(set(summed.data["地区コード"].dropna().astype(str)) - known)
+        if not summed.small_areas or stray:
+            why = (f"対応表の地区コード（{'、'.join(stray[:5])}）が地区の一覧にありません" if stray
+                   else "このファイルの地区は、対応表の町丁字とも合いません")
+            self._offer.children = [widgets.HTML(message("error", f"{why}。対応表か地区の一覧を確かめてください。"))]
+            return
+        self._pending = summed.data
+        use = widgets.Button(description="対応表で圏域ごとに集計して読み込む", button_style="warning", icon="compress",
+                             layout=widgets.Layout(width="auto"))
+        use.on_click(lambda _: self.sum_by_map())
+        self._offer.children = [widgets.HTML(message("warning", "このファイルは町丁字ごとのようです。"
+                                                                f"{summed.summary()}")), use]
+
     def make_areas(self) -> None:
-        """The user's OK: store the area list made from the refused file, then the file."""
+        """The user's OK to make the area list from the refused file."""
+        self._store_pending(areas=True)
+
+    def sum_by_map(self) -> None:
+        """The user's OK to read the refused file summed per area through the map."""
+        self._store_pending(areas=False)
+
+    def _store_pending(self, areas: bool) -> None:
+        """The user's OK: store the file kept for it (and, with ``areas``, the area
+        list made from it first)."""
         table, self._pending = self._pending, None
         if table is None:
             return
         try:
             if self._check is not None:
                 self._check(self._kind, table)
-            datasets.put_upload(self._workspace, "areas", datasets.areas_from(table, self._kind))
+            if areas:
+                datasets.put_upload(self._workspace, "areas", datasets.areas_from(table, self._kind))
             datasets.put_upload(self._workspace, self._kind, table)
         except ValueError as error:
             self._offer.children = [widgets.HTML(message("error", str(error)))]
@@ -301,8 +336,9 @@ class DataRow(widgets.Accordion):
         except StoreError as error:
             self._offer.children = [widgets.HTML(message("error", f"保存できませんでした（{error}）"))]
             return
-        self._offer.children = [widgets.HTML(message("ok", "地区の一覧を作り、ファイルを読み込みました。"
-                                                           "地区名は「地区の一覧」のファイルで直せます。"))]
+        done = ("地区の一覧を作り、ファイルを読み込みました。地区名は「地区の一覧」のファイルで直せます。" if areas
+                else "圏域ごとに集計して読み込みました。")
+        self._offer.children = [widgets.HTML(message("ok", done))]
         self.refresh()
         self._on_change()
 
