@@ -168,7 +168,9 @@ def _dictionary_names(tokens: list[Token], ents) -> list[tuple[int, int]]:
                 j += 1
             run = tokens[i:j]
             text = "".join(t.surface for t in run)
-            full = len(run) >= 2 or token.tag == _PERSON + "-一般" or (token.given and len(text) >= 2)
+            # A given name alone is also a word (耕作, 実): the model must agree.
+            full = len(run) >= 2 or token.tag == _PERSON + "-一般" or (
+                token.given and len(text) >= 2 and _label_at(ents, token.start, run[-1].end) == "Person")
             if full and not (len(run) == 1 and text in _PEOPLE_WORDS):
                 spans.append((token.start, run[-1].end))
             elif token.surname and _bounded_before(tokens, i) and _bounded_after(tokens, j):
