@@ -258,19 +258,19 @@ def understanding_html(answers: dict[str, list[dict[str, int]]]) -> str:
 
 
 def teams_html(workshop: wk.Workshop) -> str:
-    """Each team's 合言葉 and link: for the facilitator's eyes only."""
+    """Each team's state and a link to its pages: for the facilitator's eyes only.
+    合言葉 are stored as hashes, so they are not listed: a new one is shown once when made."""
     if not workshop.teams:
         return "<p>まだどのチームも参加していません。</p>"
     rows = "".join(
         f"<tr><th style='text-align:left'>{html.escape(team)}</th>"
-        f"<td class='kit-team-pin'>{html.escape(workshop.teams[team]['pin'])}</td>"
         f"<td>{'入り直しを止めています' if workshop.teams[team].get('failures', 0) >= wk.MAX_PIN_FAILURES else '—'}</td>"
         f"<td>{_time(workshop.joined(team))}</td>"
-        f'<td><a class="kit-team-link" href="{html.escape(page_link(LANDING.file, workshop.access(team)))}" '
+        f'<td><a class="kit-team-link" href="{html.escape(page_link(LANDING.file, wk.facilitator_access(workshop, team)))}" '
         f'target="_blank">チームのページを開く</a></td></tr>'
         for team in workshop.team_names())
     return ('<table class="kit-teams" border="1" cellpadding="4" style="border-collapse:collapse">'
-            "<tr><th>チーム</th><th>合言葉</th><th>合言葉のまちがい</th><th>参加</th><th>リンク</th></tr>"
+            "<tr><th>チーム</th><th>合言葉のまちがい</th><th>参加</th><th>リンク</th></tr>"
             f"{rows}</table>")
 
 
@@ -488,7 +488,8 @@ class FacilitatorScreen:
         self._run.on_click(self._on_team_action)
         self._team_result = widgets.HTML()
         self._teams_panel = widgets.VBox([
-            widgets.HTML(message("warning", "このタブには各チームの合言葉とリンクが出ます。プロジェクターに映さないでください。")),
+            widgets.HTML(message("warning", "このタブには各チームのページへのリンクが出ます。プロジェクターに映さないでください。"
+                                            "合言葉は保存していないため表示できません。忘れたチームには作り直してください。")),
             self._teams,
             widgets.HTML("<h3>チームのワークスペースを操作する</h3><p>リセットと複製は、そのチームのこれまでの入力を消します"
                          "（理解度チェックの回答は残ります）。複製は、あらかじめ用意したワークスペース"
