@@ -160,6 +160,22 @@ class DashboardModel:
         return pin
 
     # -- after the session ------------------------------------------------------------
+    def purge(self, typed_code: str) -> int:
+        """Delete the chosen workshop and all its teams' work, once its code is typed
+        again; entries deleted."""
+        self._require()
+        from kit.purge import purge_workshop
+
+        try:
+            same = wk.normalise_code(typed_code) == self.workshop.code
+        except wk.JoinError:
+            same = False
+        if not same:
+            raise ValueError("確認のための研修コードが一致しません。何も削除していません。")
+        deleted = purge_workshop(self.store, self.workshop.code)
+        self.workshop = None
+        return deleted
+
     def export_xlsx(self) -> bytes:
         self._require()
         from kit.workshop_export import workshop_xlsx
@@ -534,7 +550,29 @@ class FacilitatorScreen:
                          "提供できること、主体リスト、提案、相互評価、理解度）を1つの Excel に、各チームの提案を"
                          "スライドと1枚まとめにして書き出します。自由記述の名前・電話番号・住所などは伏せ、"
                          "主体リストの担当者・電話・メール・住所は含めません。</p>"),
-            widgets.HBox([book, files]), self._export_out])
+            widgets.HBox([book, files]), self._export_out, self._build_purge()])
+
+    def _build_purge(self) -> widgets.VBox:
+        self._purge_code = widgets.Text(placeholder="研修コード", description="確認", layout=widgets.Layout(width="16em"))
+        purge = widgets.Button(description="この研修のデータをすべて削除", icon="trash", button_style="danger")
+        purge.on_click(self._on_purge)
+        self._purge_result = widgets.HTML()
+        return widgets.VBox([
+            widgets.HTML("<h3>研修のデータを削除する</h3><p>書き出しが済み、参加者が持ち帰るものを保存し終えたら、"
+                         "この研修のチーム・合言葉・入力内容（メモ、事例、主体リスト、提案、評価）を"
+                         "サーバーから削除してください。元に戻せません。確認のため研修コードを入れてから押します。</p>"),
+            widgets.HBox([self._purge_code, purge]), self._purge_result])
+
+    def _on_purge(self, _button=None) -> None:
+        code = self.model.workshop.code if self.model.workshop else ""
+        try:
+            deleted = self.model.purge(self._purge_code.value)
+        except (ValueError, StoreError) as error:
+            self._purge_result.value = message("error", str(error))
+            return
+        self._purge_code.value = ""
+        self._purge_result.value = message("ok", f"研修 {code} のデータを削除しました（{deleted}件）。")
+        self._fill_workshops()  # the deleted workshop leaves the list
 
     def _export(self, kind: str) -> None:
         from kit.export import export_filename
