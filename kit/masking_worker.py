@@ -165,9 +165,22 @@ def _main(argv: list[str] | None = None) -> int:
 
     local_finds(["山田花子さんは桜台の公民館に通う。"])  # load the model before saying ready
     server, address = _server(args.address, token)
+    threading.Thread(target=_end_with_parent, args=(server,), daemon=True).start()
     print(_READY + address, flush=True)
     server.serve_forever()
     return 0
+
+
+def _end_with_parent(server) -> None:
+    """Stop when the server that started this worker is gone (killed, or stopped
+    without running its exit handlers): no orphan keeps 0.5 GiB. POSIX only: there
+    an orphan's parent becomes another process."""
+    parent = os.getppid()
+    if sys.platform.startswith("win"):
+        return
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    server.shutdown()
 
 
 # --- starting it from the server -----------------------------------------------------

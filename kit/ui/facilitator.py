@@ -554,7 +554,8 @@ class FacilitatorScreen:
 
     def _build_purge(self) -> widgets.VBox:
         self._purge_code = widgets.Text(placeholder="研修コード", description="確認", layout=widgets.Layout(width="16em"))
-        purge = widgets.Button(description="この研修のデータをすべて削除", icon="trash", button_style="danger")
+        purge = widgets.Button(description="この研修のデータをすべて削除", icon="trash", button_style="danger",
+                               layout=widgets.Layout(width="auto"))
         purge.on_click(self._on_purge)
         self._purge_result = widgets.HTML()
         return widgets.VBox([
