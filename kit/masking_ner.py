@@ -57,6 +57,12 @@ _PARTICLES = frozenset(("は", "が", "と", "に", "も", "を", "の", "へ", 
                         "か", "ら", "たち", "達", "ら", "、", "。", "，", "．", "」", "）", ")", "』", "！", "？",
                         "!", "?", "：", ":", "…", " ", "　", "\n"))
 _PEOPLE_WORDS = frozenset(KINSHIP_TERMS) | frozenset(PERSON_ROLE_TERMS)
+# Last parts that make a ・ run a company, not a person (リンカーン・ニュースペーパー・シンジケート).
+_ORG_ENDINGS = frozenset(("シンジケート", "リミテッド", "グループ", "ホールディングス", "カンパニー", "コーポレーション",
+                          "インク", "ジャパン", "エアライン", "エアラインズ", "ホテル", "センター", "クラブ", "チーム",
+                          "ストア", "マート", "フーズ", "サービス", "システムズ", "ネットワーク", "スクール"))
+# Particles after which a bare surname acts (佐藤が, 佐藤は, 佐藤と): not の or に (坂下にある).
+_ACTING = frozenset(("は", "が", "と", "も"))
 
 _lock = threading.Lock()
 _nlp = None
@@ -152,7 +158,7 @@ def _dictionary_names(tokens: list[Token], ents) -> list[tuple[int, int]]:
         if _KATAKANA.fullmatch(token.surface):
             j = _katakana_chain(tokens, i)
             parts = [t for t in tokens[i:j] if t.surface not in _JOINERS]
-            named = any(t.person for t in parts)
+            named = any(t.person for t in parts) and parts[-1].surface not in _ORG_ENDINGS
             titled = j < len(tokens) and tokens[j].surface in _TITLES
             # A ・ run or a title marks its own start (フランス人ピエール・…, ソ連側ウラジミロフ少将).
             own_start = len(parts) > 1 or titled or _bounded_before(tokens, i)
@@ -177,7 +183,10 @@ def _dictionary_names(tokens: list[Token], ents) -> list[tuple[int, int]]:
                 titled = j < len(tokens) and tokens[j].surface in _TITLES
                 label = _label_at(ents, token.start, token.end)
                 # 川北の公民館: a bare surname is also a place name, unless the model says person.
-                if titled or (label == "Person" and not _place_before(tokens, j)):
+                # 田宮が望んだ: a surname the model left unlabelled, as the subject or partner
+                # of a verb, is a person too.
+                acting = not label and j < len(tokens) and tokens[j].surface in _ACTING
+                if titled or ((label == "Person" or acting) and not _place_before(tokens, j)):
                     spans.append((token.start, token.end))
             i = j
             continue
@@ -200,6 +209,10 @@ def _model_names(text: str, tokens: list[Token], ents) -> list[tuple[int, int]]:
                 or any(t.surface in _PEOPLE_WORDS for t in words):
             continue  # 浅野セメント, 東京ヴェルディ: part of a longer name, not a person
         titled = last + 1 < len(tokens) and tokens[last + 1].surface in _TITLES
+        joined = len(words) < len(inside)
+        if not titled and ((len(words) > 1 and not joined and words[-1].tag.startswith("名詞-普通名詞"))
+                           or words[-1].surface in _ORG_ENDINGS):
+            continue  # 浅野セメント, …・シンジケート: a name and a common noun make a company
         # The model alone also calls town names (桜台) and common words (チラシ) persons:
         # it needs the dictionary's word for a name, or a title (岡田社長: 岡田 is a place too).
         if any(t.person for t in words) and not (len(words) == 1 and words[0].surname
@@ -226,7 +239,11 @@ def _mentions(text: str, tokens: list[Token], spans: list[tuple[int, int]]) -> l
             first, last = starts.get(match.start()), ends.get(match.end())
             if first is None or last is None:
                 continue
-            if _bounded_before(tokens, first) and _bounded_after(tokens, last + 1):
+            in_run = (first > 1 and tokens[first - 1].surface in _JOINERS
+                      and _KATAKANA.fullmatch(tokens[first - 2].surface)) or \
+                (last + 2 < len(tokens) and tokens[last + 1].surface in _JOINERS
+                 and _KATAKANA.fullmatch(tokens[last + 2].surface))  # マイルズ・リミテッド
+            if _bounded_before(tokens, first) and _bounded_after(tokens, last + 1) and not in_run:
                 found.append(match.span())
     return found
 
