@@ -88,3 +88,22 @@ def test_a_worker_over_tcp_and_its_restart_after_a_crash():
         assert request(address, token, [NOTE]) == local_finds([NOTE])
     finally:
         running.stop()
+
+
+def test_the_gallery_says_masking_is_down_instead_of_showing_names(tmp_path, monkeypatch):
+    from kit import workshop as wk
+    from kit.store import open_store
+    from kit.ui.facilitator import FacilitatorScreen
+
+    store = open_store(str(tmp_path / "store.sqlite3"))
+    from kit.issues import sample_issues, save_issues
+
+    workshop = wk.create_workshop(store, "研修")
+    team = wk.resolve_access(store, wk.join(store, workshop.code, "A班").access)
+    save_issues(team, list(sample_issues()[:1]))
+    monkeypatch.setenv(masking.WORKER_ENV, f"unix:{tmp_path / 'gone.sock'}")
+    screen = FacilitatorScreen(store, environ={wk.PASSPHRASE_ENV: "みどり野 研修 2025"}).open()
+    assert screen.unlock("みどり野 研修 2025")
+    screen._tabs.selected_index = 1
+    screen.refresh()
+    assert "ギャラリーを表示できません" in screen._gallery.value

@@ -20,6 +20,7 @@ from kit import self_assessment as sa
 from kit import workshop as wk
 from kit.pages import LANDING, STEPS
 from kit.progress import STATUSES, GalleryEntry, TeamProgress, gallery_entry, team_progress
+from kit.masking import MaskingUnavailable
 from kit.store import StoreError, open_store
 from kit.ui.common import download_link, message, page_style
 from kit.ui.pitch import timer_face
@@ -447,7 +448,11 @@ class FacilitatorScreen:
             current = self._gallery_team.value
             self._gallery_team.options = options
             self._gallery_team.value = current if current in dict(options).values() else _ALL
-        self._gallery.value = gallery_html(self.model.gallery(), self._gallery_team.value)
+        try:
+            self._gallery.value = gallery_html(self.model.gallery(), self._gallery_team.value)
+        except MaskingUnavailable:  # shown masked or not at all
+            self._gallery.value = message("warning", "個人情報を伏せる仕組みが今は使えないため、ギャラリーを表示できません。"
+                                                     "しばらくしてから「更新」を押してください。")
 
     # -- timer ------------------------------------------------------------------------
     def _build_timer(self) -> None:
