@@ -35,6 +35,8 @@ _PERSON = "名詞-固有名詞-人名"
 _PLACE = "名詞-固有名詞-地名"
 _KATAKANA = re.compile("[\u30a1-\u30fa\u30fc\uff66-\uff9f]+")
 _KATAKANA_OR_LATIN = re.compile("[\u30a1-\u30fa\u30fc\uff66-\uff9fA-Za-zＡ-Ｚａ-ｚ.]+")
+# Aさん, Ｂ氏: the letters by which de-identified cases name people are no names.
+_LETTER_ALIAS = re.compile("[A-Za-zＡ-Ｚａ-ｚ]{1,2}")
 _JOINERS = ("・", "＝", "=", "･")
 # Titles and roles written straight after a name (佐藤監督, バルダッチ知事, 相馬家).
 _TITLES = frozenset((
@@ -168,7 +170,7 @@ def _dictionary_names(tokens: list[Token], ents) -> list[tuple[int, int]]:
                 spans.append((token.start, tokens[j - 1].end))
             i = max(j, i + 1)
             continue
-        if token.person:
+        if token.person and not _LETTER_ALIAS.fullmatch(token.surface):
             j = i + 1
             while j < len(tokens) and tokens[j].person and tokens[j].start == tokens[j - 1].end:
                 j += 1
@@ -198,7 +200,7 @@ def _model_names(text: str, tokens: list[Token], ents) -> list[tuple[int, int]]:
     """GiNZA's Person spans that the dictionary does not contradict."""
     spans = []
     for start, end, label in ents:
-        if label != "Person" or "〇" in text[start:end]:
+        if label != "Person" or "〇" in text[start:end] or _LETTER_ALIAS.fullmatch(text[start:end]):
             continue
         inside = [i for i, t in enumerate(tokens) if t.start >= start and t.end <= end]
         if not inside:

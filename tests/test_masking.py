@@ -205,6 +205,11 @@ def test_amounts_dates_and_phones_are_no_identity_numbers(text):
     assert not kinds & {"被保険者番号", "マイナンバー"}
 
 
+def test_letters_that_already_stand_for_people_stay():
+    text = "奥沢で一人暮らしのBさんは、Ａさんの紹介でサロンに通う。"
+    assert mask_text(text).text == text
+
+
 def test_organisations_and_places_of_the_actor_list_stay():
     text = ("株式会社みどり食品と社会福祉協議会、桜台地区社協、みどり野市役所、トヨタ自動車、"
             "セブン-イレブン桜台店が、川北の公民館で移動販売を相談した。")
