@@ -203,8 +203,11 @@ def _model_names(text: str, tokens: list[Token], ents) -> list[tuple[int, int]]:
         if label != "Person" or "〇" in text[start:end] or _LETTER_ALIAS.fullmatch(text[start:end]):
             continue
         inside = [i for i, t in enumerate(tokens) if t.start >= start and t.end <= end]
+        while inside and tokens[inside[-1]].surface in _TITLES:
+            inside.pop()  # 佐藤様: the honorific stays readable
         if not inside:
             continue
+        end = tokens[inside[-1]].end
         first, last = inside[0], inside[-1]
         words = [tokens[i] for i in inside if tokens[i].surface not in _JOINERS]
         if not (_bounded_before(tokens, first) and _bounded_after(tokens, last + 1)) \
