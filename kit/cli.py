@@ -43,6 +43,12 @@ def _mask(args: argparse.Namespace) -> int:
     return mask_main()
 
 
+def _purge(args: argparse.Namespace) -> int:
+    from kit.purge import main as purge_main
+
+    return purge_main(args.workshop, store_url=args.store, yes=args.yes)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _JapaneseParser(prog="python -m kit", description="地域づくりワークショップキット")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_JapaneseParser)
@@ -71,9 +77,16 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("file", help="検査する .csv または .xlsx")
     validate.set_defaults(func=_validate)
 
-    mask = sub.add_parser("mask", help="標準入力の文章から個人情報 (氏名・電話・メール・住所・生年月日) を"
+    mask = sub.add_parser("mask", help="標準入力の文章から個人情報 (氏名・電話・メール・住所・生年月日・"
+                                       "被保険者番号・マイナンバー) を"
                                        "伏せて標準出力に書く")
     mask.set_defaults(func=_mask)
+
+    purge = sub.add_parser("purge", help="研修が終わったあと、1つの研修のチームと入力内容をすべて削除する")
+    purge.add_argument("--workshop", required=True, metavar="研修コード", help="削除する研修のコード (例: K7MPA)")
+    purge.add_argument("--store", help="保存先のデータベース (既定は serve と同じ。環境変数 KIT_STORE でも指定できます)")
+    purge.add_argument("--yes", action="store_true", help="確認のためのコード入力を省く")
+    purge.set_defaults(func=_purge)
     return parser
 
 

@@ -6,15 +6,29 @@ phone numbers, e-mail addresses, street addresses and birth dates, replaces each
 with a placeholder, and returns the list of what it replaced, so that a page can
 show the user what will be hidden *before* anything is saved.
 
-Names are found where something marks them as names: an honorific after them
-(田中さん), a family or role word before them (長男の太郎, 民生委員の佐藤), or a
-surname followed by a given name as the tokenizer (janome) knows them (山田花子).
-A bare surname with no such mark is left alone: the tokenizer also calls place
-names such as 川北 surnames, and the care content must survive.
+Names are found by rules where something marks them as names: an honorific after
+them (田中さん), a family or role word before them (長男の太郎, 民生委員の佐藤), a
+surname followed by a given name as the tokenizer (janome) knows them (山田花子),
+a given name left after a masked surname (〇〇 健太), a romanised name (Hanako
+Yamada). A Japanese NER model and its dictionary (:mod:`kit.masking_ner`) add the
+names nothing marks (佐藤は断った, ジョン・ロルフ), and every name found hides its
+later mentions (田中花子さん … 田中が … 花子さんは). Organisation and place names
+stay: the actor list needs them, and the care content must survive.
+
+Where the engine runs (the model costs ≈0.5 GiB, so never once per page kernel):
+
+- Under ``python -m kit serve`` one masking worker per server holds the model
+  (:mod:`kit.masking_worker`); kernels find it through ``KIT_MASKING_WORKER`` and
+  send it their texts. If it cannot be reached, :class:`MaskingUnavailable` is
+  raised: nothing falls back to weaker masking.
+- Anywhere else (scripts, tests, ``python -m kit mask``, a notebook in Jupyter)
+  the engine runs in the calling process, loaded once on first use. A JupyterHub
+  deployment should start a worker too (docs/deploy).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections import Counter
@@ -25,15 +39,23 @@ import pandas as pd
 from kit.tokens import Token, tokenize
 from kit.vocab import KINSHIP_TERMS, NAME_HONORIFICS, PERSON_ROLE_TERMS
 
-__all__ = ["NAME", "PHONE", "EMAIL", "ADDRESS", "BIRTH", "KINDS", "PLACEHOLDERS", "Masked", "MaskResult",
-           "MaskingUnavailable", "mask_text", "mask_table", "summary", "main"]
+__all__ = ["NAME", "PHONE", "EMAIL", "ADDRESS", "BIRTH", "INSURED", "MYNUMBER", "KINDS", "PLACEHOLDERS",
+           "TOKEN_ENV", "WORKER_ENV", "Masked", "MaskResult", "MaskingUnavailable", "find_all", "local_finds",
+           "mask_text", "mask_table", "summary", "main"]
 
 NAME, PHONE, EMAIL, ADDRESS, BIRTH = "氏名", "電話番号", "メールアドレス", "住所", "生年月日"
-# In the order overlapping finds are preferred: an e-mail's digits are no phone number.
-KINDS: tuple[str, ...] = (EMAIL, PHONE, BIRTH, ADDRESS, NAME)
+INSURED, MYNUMBER = "被保険者番号", "マイナンバー"
+# In the order overlapping finds are preferred: an e-mail's digits are no phone number,
+# a number after 被保険者番号 is that number even when it starts with 0.
+KINDS: tuple[str, ...] = (EMAIL, MYNUMBER, INSURED, PHONE, BIRTH, ADDRESS, NAME)
 PLACEHOLDERS: dict[str, str] = {
     NAME: "〇〇", PHONE: "〈電話番号〉", EMAIL: "〈メール〉", ADDRESS: "〈住所〉", BIRTH: "〈生年月日〉",
+    INSURED: "〈被保険者番号〉", MYNUMBER: "〈マイナンバー〉",
 }
+# Set by ``python -m kit serve`` for its kernels: where the masking worker listens
+# (``unix:/path`` or ``tcp:127.0.0.1:port``) and the secret it asks for.
+WORKER_ENV = "KIT_MASKING_WORKER"
+TOKEN_ENV = "KIT_MASKING_TOKEN"
 
 
 class MaskingUnavailable(RuntimeError):
@@ -95,6 +117,22 @@ _DATE = re.compile(
 _BIRTH_AFTER = re.compile(r"\s*(?:生まれ|産まれ|生(?![活徒産命涯前協]))")
 _BIRTH_BEFORE = re.compile(r"(?:生年月日|誕生日|生年|生まれ)\s*[:：は、]?\s*$")
 
+# Numbers that identify a person: 介護保険の被保険者番号 (10 digits) and the マイナンバー
+# (12 digits, also written 4-4-4). A count or an amount is none (1234567890円, 人, 件).
+_UNITS = "(?![0-9０-９]|\\s*(?:円|人|件|個|回|歳|才|年|名|枚|本|台|世帯|%|％|万|億|kg|km|g|m))"
+_DIGIT_RUN = f"(?<![0-9０-９\\-－.．]){{}}{_UNITS}"
+_MYNUMBER = re.compile(_DIGIT_RUN.format(f"{_D}{{4}}[ 　\\-－]?{_D}{{4}}[ 　\\-－]?{_D}{{4}}"))
+_INSURED = re.compile(_DIGIT_RUN.format(f"{_D}{{10}}"))
+_INSURED_BEFORE = re.compile(r"(?:被保険者番号|被保険者証|保険者番号|被保番|保険証(?:の番号)?)\s*[:：は、]?\s*(?:No\.?|番号)?\s*$")
+# Two words made only of Japanese syllables, as names are romanised (Hanako Yamada,
+# YAMADA Hanako, hanako yamada); English words rarely are (home care, day service).
+_ROMAJI = re.compile(r"(?:(?:ky|gy|sh|sy|ch|ts|ty|ny|hy|by|py|my|ry|[kgsztdnhbpmyrwfjv])?[aiueo]h?"
+                     r"|n(?![aiueoy])|[kstpgdbm](?=[kstpgdbm])|t(?=ch))+", re.IGNORECASE)
+_ROMAN_PAIR = re.compile(r"(?<![A-Za-z])([A-Za-z]{3,12})(?:[ 　]+|・)([A-Za-z]{3,12})(?![A-Za-z])")
+_NOT_ROMAJI = frozenset({"home", "name", "made", "take", "same", "game", "note", "data", "zone", "more",
+                         "sure", "one", "none", "make", "time", "type", "safe", "site", "bike", "mode"})
+_GIVEN_AFTER = re.compile(f"〇〇[ 　]?([{_KANJI}]{{1,3}}|[{_HIRAGANA}{_KATAKANA}]{{2,4}})(?=[^{_KANJI}]|$)")
+
 _ROOM = "(?:号室|号)"
 _ADDRESS = re.compile(
     # 〒123-4567
@@ -133,6 +171,9 @@ _NOT_GIVEN_NAMES = frozenset({
     "現代", "政治", "退治", "唯一", "統一", "知恵", "長男", "次男", "三男", "長女", "次女",
 })
 _KANJI_RUN = re.compile(f"[{_KANJI}]{{2,3}}(?![{_KANJI}])")
+_JAPANESE = re.compile(f"[{_KANJI}{_KATAKANA}{_HIRAGANA}]")
+# Lines masked per request: a long file streams through, the model works in batches.
+_LINES_PER_BATCH = 200
 _NAME_SEPARATORS = {"の", "・", "、", "：", ":", "(", "（", "「", " ", "　"}
 
 
@@ -266,15 +307,93 @@ def _birth_dates(text: str) -> list[tuple[int, int]]:
             if _BIRTH_AFTER.match(text, match.end()) or _BIRTH_BEFORE.search(text[:match.start()])]
 
 
-def _finds(text: str) -> list[tuple[str, int, int]]:
+def _numbers(text: str) -> list[tuple[str, int, int]]:
+    finds = [(MYNUMBER, *match.span()) for match in _MYNUMBER.finditer(text)]
+    for match in _INSURED.finditer(text):
+        # A bare ten digits starting with 0 is a phone number; after 被保険者番号 it is that number.
+        if match.group()[0] not in "0０" or _INSURED_BEFORE.search(text, 0, match.start()):
+            finds.append((INSURED, *match.span()))
+    return finds
+
+
+def _romanised_names(text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in _ROMAN_PAIR.finditer(text)
+            if all(_ROMAJI.fullmatch(word) and word.lower() not in _NOT_ROMAJI for word in match.groups())]
+
+
+def _given_after(text: str, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A given name written after a masked surname: 〇〇 健太 (masked before), 田中 健太."""
+    spans = [(match.start(1), match.end(1)) for match in _GIVEN_AFTER.finditer(text)]
+    for _start, end in names:
+        run = re.match(f"[ 　]?([{_KANJI}]{{1,3}})(?![{_KANJI}])", text[end:])
+        if not run:
+            continue
+        word = run.group(1)
+        tokens = tokenize(word)
+        given = (len(tokens) == 1 and tokens[0].person) or (
+            word[-1] in _GIVEN_NAME_ENDINGS and word not in _NOT_GIVEN_NAMES and len(word) > 1)
+        if given and not _is_person_word(word) and not _HONORIFIC.match(word):
+            spans.append((end + run.start(1), end + run.end(1)))
+    return [(start, end) for start, end in spans if not _HONORIFIC.match(text, start)]
+
+
+def _rule_finds(text: str) -> list[tuple[str, int, int]]:
     finds = [(EMAIL, *match.span()) for match in _EMAIL.finditer(text)]
+    finds += _numbers(text)
     finds += [(PHONE, *span) for span in _phones(text)]
     finds += [(BIRTH, *span) for span in _birth_dates(text)]
     finds += [(ADDRESS, *match.span()) for match in _ADDRESS.finditer(text)]
-    if re.search(f"[{_KANJI}{_KATAKANA}{_HIRAGANA}]", text):
+    finds += [(NAME, *span) for span in _romanised_names(text)]
+    if _JAPANESE.search(text):
         names = _honorific_names(text) + _context_names(text, tokenize(text))
         finds += [(NAME, start, end) for start, end in names if end > start]
     return finds
+
+
+def _merged_names(finds: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """One mask for touching or overlapping name finds (田中 + 花子 → 〇〇, not 〇〇〇〇)."""
+    names = sorted((start, end) for kind, start, end in finds if kind == NAME)
+    merged: list[list[int]] = []
+    for start, end in names:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [f for f in finds if f[0] != NAME] + [(NAME, start, end) for start, end in merged]
+
+
+def local_finds(texts: list[str]) -> list[list[tuple[str, int, int]]]:
+    """What to mask in each text, ``(kind, start, end)``, computed in this process
+    (the model is loaded on first use). Raises :class:`MaskingUnavailable` when the
+    model is not installed: masking with the rules alone would miss most names."""
+    japanese = [text for text in texts if _JAPANESE.search(text)]
+    try:
+        from kit import masking_ner
+
+        analysed = dict(zip(japanese, masking_ner.analyse(japanese))) if japanese else {}
+    except (ImportError, OSError) as error:
+        raise MaskingUnavailable(f"masking model unavailable: {error}") from error
+    out = []
+    for text in texts:
+        finds = _rule_finds(text)
+        if text in analysed:
+            known = [(start, end) for kind, start, end in finds if kind == NAME]
+            finds += [(NAME, *span) for span in masking_ner.person_spans(text, *analysed[text], known=known)]
+        finds += [(NAME, *span) for span in _given_after(text, [(s, e) for k, s, e in finds if k == NAME])]
+        out.append(_without_overlaps(_merged_names(finds)))
+    return out
+
+
+def find_all(texts: list[str]) -> list[list[tuple[str, int, int]]]:
+    """What to mask in each text, by the engine this process is meant to use: the
+    server's worker when ``KIT_MASKING_WORKER`` is set (a page under ``python -m kit
+    serve``), else this process. Raises :class:`MaskingUnavailable`."""
+    address = os.environ.get(WORKER_ENV)
+    if address:
+        from kit.masking_worker import request
+
+        return request(address, os.environ.get(TOKEN_ENV, ""), texts)
+    return local_finds(texts)
 
 
 def _without_overlaps(finds: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -287,20 +406,25 @@ def _without_overlaps(finds: list[tuple[str, int, int]]) -> list[tuple[str, int,
     return sorted(kept, key=lambda f: f[1])
 
 
-def mask_text(text: str) -> MaskResult:
-    """``text`` with its personal data replaced by placeholders, and what was replaced.
-
-    The placeholders keep the sentence readable (長男の〇〇が〈電話番号〉に…), so the
-    care content of a note stays usable after masking."""
-    if not isinstance(text, str) or not text:
-        return MaskResult("" if not isinstance(text, str) else text, ())
+def _result(text: str, finds: list[tuple[str, int, int]]) -> MaskResult:
     pieces, found, position = [], [], 0
-    for kind, start, end in _without_overlaps(_finds(text)):
+    for kind, start, end in finds:
         pieces += [text[position:start], PLACEHOLDERS[kind]]
         found.append(Masked(kind, text[start:end], start, end))
         position = end
     pieces.append(text[position:])
     return MaskResult("".join(pieces), tuple(found))
+
+
+def mask_text(text: str) -> MaskResult:
+    """``text`` with its personal data replaced by placeholders, and what was replaced.
+
+    The placeholders keep the sentence readable (長男の〇〇が〈電話番号〉に…), so the
+    care content of a note stays usable after masking. Raises
+    :class:`MaskingUnavailable` when the masking engine cannot be reached."""
+    if not isinstance(text, str) or not text:
+        return MaskResult("" if not isinstance(text, str) else text, ())
+    return _result(text, find_all([text])[0])
 
 
 def mask_table(table: pd.DataFrame, columns: tuple[str, ...] | list[str],
@@ -314,13 +438,16 @@ def mask_table(table: pd.DataFrame, columns: tuple[str, ...] | list[str],
     masked = table.copy()
     rows = []
     excel_rows = list(table.index) if table.index.name == "行" else list(range(2, len(table) + 2))
-    for column in [c for c in columns if c in table.columns]:
+    present = [c for c in columns if c in table.columns]
+    texts = sorted({v for c in present for v in table[c] if isinstance(v, str) and v})
+    results = {text: _result(text, finds) for text, finds in zip(texts, find_all(texts))}  # one batch
+    for column in present:
         values = []
         for position, value in enumerate(table[column]):
-            if not isinstance(value, str):
+            if not isinstance(value, str) or not value:
                 values.append(value)
                 continue
-            result = mask_text(value)
+            result = results[value]
             values.append(result.text)
             for item in result.found:
                 rows.append({"行": excel_rows[position],
@@ -363,10 +490,19 @@ def main(stdin=None, stdout=None, stderr=None) -> int:
         print(f"エラー: {error}", file=stderr)
         return 1
     counts: Counter = Counter()
-    for line in text.splitlines(keepends=True):
-        result = mask_text(line)
-        counts.update(item.kind for item in result.found)
-        stdout.write(result.text)
+    lines = text.splitlines(keepends=True)
+    for first in range(0, len(lines), _LINES_PER_BATCH):
+        batch = lines[first:first + _LINES_PER_BATCH]
+        try:
+            batch_finds = find_all(batch)
+        except MaskingUnavailable as error:
+            print("エラー: 個人情報を伏せる仕組み（日本語の解析モデル ja_ginza）を使えません"
+                  f"（{error}）。pip install -e . で入れ直してください。", file=stderr)
+            return 1
+        for line, finds in zip(batch, batch_finds):
+            result = _result(line, finds)
+            counts.update(item.kind for item in result.found)
+            stdout.write(result.text)
     stdout.flush()
     print(summary({kind: counts[kind] for kind in KINDS if counts[kind]}), file=stderr)
     return 0

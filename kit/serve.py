@@ -140,6 +140,22 @@ def _prewarm_charts() -> None:
         pass
 
 
+def _start_masking_worker():
+    """Start the server's one masking engine (``kit.masking_worker``) before any
+    kernel, so that every kernel inherits its address; stopped when serve ends."""
+    import atexit
+
+    from kit.masking_worker import start_worker
+
+    print("個人情報を伏せる仕組みを準備しています…", flush=True)
+    worker = start_worker()
+    atexit.register(worker.stop)
+    if worker.failure:
+        print("注意: 個人情報を伏せる仕組みを起動できませんでした。事例やメモの保存は、起動できるまで"
+              "止まります（自動で起動し直します）。", flush=True)
+    return worker
+
+
 def serve(port: int = 8866, host: str = "127.0.0.1", open_browser: bool = True,
           store: str | None = None, pool_size: int | None = None,
           facilitator_passphrase_value: str | None = None, room: int | None = None) -> int:
@@ -158,6 +174,7 @@ def serve(port: int = 8866, host: str = "127.0.0.1", open_browser: bool = True,
         threading.Thread(target=_open_when_ready, args=(host, port, url), daemon=True).start()
 
     _prewarm_charts()
+    _start_masking_worker()
     from voila.app import Voila  # imported late: the environment above must be set first
 
     Voila.launch_instance(argv=voila_argv(port, host, pool_size, room=room))

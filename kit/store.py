@@ -19,6 +19,9 @@ API (the same for every backend; notebooks only ever call :func:`open_store`):
   only, as ``(key, value)`` pairs), ``workspaces()``.
 - ``updated_at(ws, key)`` and ``last_updated(ws, prefix="")``: UTC times of the
   last write, for a facilitator's dashboard. No history is kept.
+- ``delete_workspace(ws)``: everything of one workspace, gone (after a training:
+  ``python -m kit purge``). SQLite then also clears the deleted bytes from its
+  files; PostgreSQL frees them at its next VACUUM.
 
 Keys are strings such as ``"assessment/memo/A01"``. Workspace names are what
 users type; every method passes them through :func:`normalise_workspace_name`,
@@ -123,15 +126,32 @@ def _add_kind_and_activity_index(cur) -> None:
     cur.execute("CREATE INDEX entries_activity ON entries (workspace, updated)")
 
 
+def _hash_workshop_secrets(cur) -> None:
+    # Workshop records kept team tokens and 合言葉 in the clear (kit.team_secrets).
+    from kit.team_secrets import hashed_team
+
+    cur.execute("SELECT workspace, value FROM entries WHERE key = ? AND substr(workspace, 1, 1) = ?"
+                " AND kind = ?", ("workshop", "@", _JSON))
+    for workspace, text in cur.fetchall():
+        record = json.loads(text)
+        if not isinstance(record, dict) or not isinstance(record.get("teams"), dict):
+            continue
+        record["teams"] = {team: hashed_team(entry) for team, entry in record["teams"].items()}
+        cur.execute("UPDATE entries SET value = ? WHERE workspace = ? AND key = ?",
+                    (_dump(record, "workshop"), workspace, "workshop"))
+
+
 # Applied in order on open; migration i brings the schema to version i + 1.
 # Never edit a released migration: append a new one.
-MIGRATIONS: tuple[Callable[[Any], None], ...] = (_create_entries, _add_kind_and_activity_index)
+MIGRATIONS: tuple[Callable[[Any], None], ...] = (_create_entries, _add_kind_and_activity_index,
+                                                  _hash_workshop_secrets)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def _migrate(cur, migrations: tuple[Callable[[Any], None], ...]) -> None:
+def _migrate(cur, migrations: tuple[Callable[[Any], None], ...]) -> bool:
     """Bring the schema up to date inside the caller's write transaction; refuse
-    a database written by a newer kit rather than guess at its layout."""
+    a database written by a newer kit rather than guess at its layout. True when
+    a migration ran."""
     cur.execute("CREATE TABLE IF NOT EXISTS kit_schema (version INTEGER NOT NULL)")
     cur.execute("SELECT version FROM kit_schema")
     row = cur.fetchone()
@@ -146,6 +166,7 @@ def _migrate(cur, migrations: tuple[Callable[[Any], None], ...]) -> None:
         cur.execute("INSERT INTO kit_schema (version) VALUES (?)", (len(migrations),))
     elif current < len(migrations):
         cur.execute("UPDATE kit_schema SET version = ?", (len(migrations),))
+    return current < len(migrations)
 
 
 # --- values and tables ------------------------------------------------------------------
@@ -307,18 +328,23 @@ class Store(ABC):
         """The engine's error text as it may be shown to a user."""
         return str(error)
 
+    def _scrub(self, conn) -> None:
+        """Make deleted or rewritten values unreadable in the engine's files, where it can."""
+
     def _migrate_schema(self, conn) -> None:
         """Bring a fresh connection's database up to date, all in one transaction."""
         cur = conn.cursor()
         self._begin_write(cur)
         try:
             self._lock_schema(cur)
-            _migrate(cur, MIGRATIONS)
+            migrated = _migrate(cur, MIGRATIONS)
         except BaseException:
             with suppress(*self._db_errors):  # keep the migration's error
                 conn.rollback()
             raise
         conn.commit()
+        if migrated:
+            self._scrub(conn)  # a migration may have replaced secrets kept in the clear
 
     def _connection(self):
         if self._conn is not None and self._pid != os.getpid():
@@ -449,6 +475,16 @@ class Store(ABC):
         rows = self._prefixed("key, value", workspace, prefix, _JSON)
         return sorted((key, json.loads(text)) for key, text in rows)
 
+    def delete_workspace(self, workspace: str) -> int:
+        """Delete every value and table of ``workspace``; returns how many."""
+        ws = normalise_workspace_name(workspace)
+        with self._write(ws, "") as cur:
+            cur.execute("DELETE FROM entries WHERE workspace = ?", (ws,))
+            deleted = cur.rowcount
+        with self._lock, self._failures():
+            self._scrub(self._connection())
+        return deleted
+
     def workspaces(self) -> list[str]:
         return sorted(name for (name,) in self._query("SELECT DISTINCT workspace FROM entries", ()))
 
@@ -483,7 +519,8 @@ class SQLiteStore(Store):
 
     def _connect(self) -> sqlite3.Connection:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self._create_private()
         except OSError as error:
             raise StoreError(f"保存先のフォルダを作れません: {self.path.parent}（{error.strerror}）") from error
         try:
@@ -495,6 +532,8 @@ class SQLiteStore(Store):
         try:
             self._enter_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
+            # Deleted values are overwritten with zeros, not left in free pages.
+            conn.execute("PRAGMA secure_delete = ON")
             self._migrate_schema(conn)
         except sqlite3.OperationalError as error:  # locked, read-only, disk full…
             conn.close()
@@ -507,6 +546,20 @@ class SQLiteStore(Store):
             conn.close()
             raise
         return conn
+
+    def _create_private(self) -> None:
+        """Create the file readable by its owner only, before SQLite creates it with
+        the default mode (0644): it holds participants' notes. SQLite gives its -wal
+        and -shm files the mode of the database file. An existing file keeps its mode."""
+        try:
+            os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            pass
+
+    def _scrub(self, conn) -> None:
+        # The WAL still holds page images from before the change: copy it into the
+        # database (whose freed space secure_delete has zeroed) and empty it.
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _enter_wal(self, conn: sqlite3.Connection) -> None:
         # Switching a new file to WAL needs it to itself, and SQLite reports "locked"

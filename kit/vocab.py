@@ -38,6 +38,7 @@ __all__ = [
     "OPEN_AGE_BANDS",
     "OWN_RESOURCE_KINDS",
     "PERSON_ROLE_TERMS",
+    "PLACE_WORDS",
     "POPULATION_KINDS",
     "RESOURCE_TYPES",
     "RISK_FLAGS",
@@ -294,6 +295,15 @@ PERSON_ROLE_TERMS: tuple[str, ...] = (
     "運転手", "ドライバー", "スタッフ", "ボランティア", "社長", "住職", "客", "皆", "みな",
     "奥", "おばあ", "おじい", "ばあ", "じい", "おば", "おじ", "おかあ", "おとう", "おねえ",
     "おにい", "お母", "お父", "お姉", "お兄", "お嬢", "坊",
+)
+
+# Places named after the word before them: in 川北の公民館 or 坂下のスーパー that word is
+# a place, though surnames are written the same way (kit.masking keeps it).
+PLACE_WORDS: tuple[str, ...] = (
+    "公民館", "集会所", "会館", "センター", "スーパー", "店", "商店", "商店街", "駅", "バス停", "停留所",
+    "公園", "病院", "診療所", "医院", "薬局", "団地", "地区", "地域", "自治会", "町内会", "学校", "小学校",
+    "中学校", "保育園", "幼稚園", "神社", "寺", "お寺", "郵便局", "銀行", "交番", "交差点", "坂", "橋",
+    "川", "山", "方面", "あたり", "辺り", "周辺", "近く", "住民", "集落", "地元", "施設", "ホーム",
 )
 
 # Words in a case note that point to a 生活課題 (kit.tagging suggests the tag, the user

@@ -4,17 +4,20 @@ and each team works in its own workspace that no other team can open.
 How a team's workspace is protected
 -----------------------------------
 A workshop is a record in the store (workspace ``@CODE``, key ``workshop``) that
-lists its teams, each with a random *token* and a four-digit *合言葉* (PIN). A
-team's work lives in the workspace ``@CODE <team>``. Pages never take that name
-from the URL: a team's links carry ``?ws=@CODE:<token>``, and
-:func:`resolve_access` finds the team whose token matches. Knowing another team's
+lists its teams, each with the hashes of its link *tokens* (one per device that
+joined) and of its four-digit *合言葉* (PIN) (:mod:`kit.team_secrets`: the store
+never holds either in the clear, so they are shown once, when made). A team's
+work lives in the workspace ``@CODE <team>``. Pages never take that name from the
+URL: a team's links carry ``?ws=@CODE:<token>``, and :func:`resolve_access` finds
+the team whose token matches. The facilitator's dashboard links to a team with a
+token signed by the facilitator's passphrase (:func:`facilitator_access`). Knowing another team's
 name (or even the internal workspace name) is therefore not enough to open it.
 Names starting with ``@`` are reserved for workshops, so self-study (``?ws=<name>``)
 can never reach a team's workspace either.
 
 Joining: the first device of a team joins with the code and a team name, which
 creates the team. Any later device either opens the same link, or joins with
-code + team + 合言葉; after :data:`MAX_PIN_FAILURES` wrong 合言葉 that way is
+code + team + 合言葉 and gets a link of its own; after :data:`MAX_PIN_FAILURES` wrong 合言葉 that way is
 closed until the facilitator issues a new one.
 
 The record also holds the countdown timer shown on every team's page.
@@ -33,12 +36,14 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from kit.store import StoreError, Workspace, normalise_workspace_name
+from kit.team_secrets import pin_digest, pin_matches, token_digest, token_matches
 
 __all__ = [
     "CODE_ALPHABET", "CODE_LENGTH", "KEEP_ON_RESET", "MAX_PIN_FAILURES", "PASSPHRASE_ENV", "RECORD_KEY",
     "RESERVED_PREFIX", "TEAM_NAME_MAX",
     "JoinError", "Membership", "TeamWorkspace", "Timer", "Workshop",
-    "check_personal_name", "copy_workspace", "clear_workspace", "create_workshop", "facilitator_passphrase",
+    "check_personal_name", "copy_workspace", "clear_workspace", "create_workshop", "facilitator_access",
+    "facilitator_passphrase",
     "find_workshop", "join", "link_value", "list_workshops", "normalise_code",
     "passphrase_matches", "reissue_pin", "resolve_access", "review_names", "set_timer", "team_workspace_name",
     "timer_remaining",
@@ -123,6 +128,16 @@ def _new_pin() -> str:
     return f"{secrets.randbelow(10_000):04d}"
 
 
+def _new_team(token: str, pin: str) -> dict:
+    """A team's entry in the workshop record: hashes only (kit.team_secrets)."""
+    return {"tokens": [token_digest(token)], "pin_hash": pin_digest(pin), "joined": _iso(_now()), "failures": 0}
+
+
+def _with_device(entry: dict, token: str) -> dict:
+    """The entry with one more device's link: each device that rejoins gets its own."""
+    return {**entry, "tokens": [*entry["tokens"], token_digest(token)], "failures": 0}
+
+
 @dataclass(frozen=True)
 class Timer:
     label: str
@@ -137,7 +152,7 @@ class Workshop:
     code: str
     title: str
     created: datetime
-    teams: dict[str, dict]      # team → {"token", "pin", "joined", "failures"}
+    teams: dict[str, dict]      # team → {"tokens", "pin_hash", "joined", "failures"}
     timer: Timer | None
 
     @classmethod
@@ -154,9 +169,9 @@ class Workshop:
     def joined(self, team: str) -> datetime:
         return _parse(self.teams[team]["joined"])
 
-    def access(self, team: str) -> str:
-        """What the team's links carry in ``?ws=``."""
-        return f"{RESERVED_PREFIX}{self.code}:{self.teams[team]['token']}"
+    def access(self, token: str) -> str:
+        """What a link with ``token`` carries in ``?ws=``."""
+        return f"{RESERVED_PREFIX}{self.code}:{token}"
 
     def workspaces(self, store) -> list["TeamWorkspace"]:
         """Each team's workspace, in the order the teams joined."""
@@ -220,12 +235,14 @@ def join(store, code: str, team: str, pin: str = "") -> Membership:
         raise JoinError(f"研修コード「{code}」の研修が見つかりません。コードを確かめてください。")
     pin = unicodedata.normalize("NFKC", pin or "").strip()
     outcome: dict[str, Any] = {}
+    token = _token()
 
     def enter(record):
         teams = dict(record.get("teams", {}))
         entry = teams.get(team)
         if entry is None:
-            teams[team] = {"token": _token(), "pin": _new_pin(), "joined": _iso(_now()), "failures": 0}
+            outcome["pin"] = _new_pin()
+            teams[team] = _new_team(token, outcome["pin"])
             outcome["created"] = True
         elif not pin:
             outcome["error"] = (f"「{team}」はこの研修にもう参加しています。同じチームの方は、チームの画面に出ている"
@@ -236,9 +253,9 @@ def join(store, code: str, team: str, pin: str = "") -> Membership:
             outcome["error"] = ("合言葉のまちがいが続いたため、このチームへの入り直しを止めています。"
                                 "ファシリテーターに声をかけてください。")
             return record
-        elif hmac.compare_digest(entry["pin"].encode(), pin.encode()):
-            teams[team] = {**entry, "failures": 0}
-            outcome["created"] = False
+        elif pin_matches(pin, entry["pin_hash"]):
+            teams[team] = _with_device(entry, token)
+            outcome["created"], outcome["pin"] = False, pin
         else:
             teams[team] = {**entry, "failures": entry.get("failures", 0) + 1}
             left = MAX_PIN_FAILURES - teams[team]["failures"]
@@ -249,8 +266,7 @@ def join(store, code: str, team: str, pin: str = "") -> Membership:
     if "error" in outcome:
         raise JoinError(outcome["error"])
     workshop = Workshop.from_record(record)
-    return Membership(code, workshop.title, team, workshop.access(team), workshop.teams[team]["pin"],
-                      outcome["created"])
+    return Membership(code, workshop.title, team, workshop.access(token), outcome["pin"], outcome["created"])
 
 
 def reissue_pin(store, code: str, team: str) -> str:
@@ -259,7 +275,7 @@ def reissue_pin(store, code: str, team: str) -> str:
 
     def change(record):
         teams = dict(record["teams"])
-        teams[team] = {**teams[team], "pin": pin, "failures": 0}
+        teams[team] = {**teams[team], "pin_hash": pin_digest(pin), "failures": 0}
         return {**record, "teams": teams}
     store.update(_record_workspace(code), RECORD_KEY, change)
     return pin
@@ -268,13 +284,14 @@ def reissue_pin(store, code: str, team: str) -> str:
 
 class TeamWorkspace(Workspace):
     """A team's workspace in a workshop. ``label`` is the team name people read;
-    ``access`` is what the team's links carry."""
+    ``access`` is what the links of the page that opened it carry (None where no
+    link opened it, as on the facilitator's dashboard)."""
 
-    def __init__(self, store, workshop: Workshop, team: str):
+    def __init__(self, store, workshop: Workshop, team: str, access: str | None = None):
         super().__init__(store, team_workspace_name(workshop.code, team))
         self.code, self.title, self.team = workshop.code, workshop.title, team
         self.label = team
-        self.access = workshop.access(team)
+        self.access = access
 
 
 def resolve_access(store, requested: str) -> TeamWorkspace:
@@ -288,15 +305,34 @@ def resolve_access(store, requested: str) -> TeamWorkspace:
     workshop = find_workshop(store, code)
     if workshop is None:
         raise refused
+    if token.startswith(_FACILITATOR_MARK):
+        team = next((t for t in workshop.teams
+                     if hmac.compare_digest(facilitator_access(workshop, t).encode(), requested.encode())), None)
+        if team is not None and facilitator_passphrase():
+            return TeamWorkspace(store, workshop, team, requested)
+        raise refused
     for team, entry in workshop.teams.items():
-        if hmac.compare_digest(entry["token"].encode(), token.encode()):
-            return TeamWorkspace(store, workshop, team)
+        if token_matches(token, entry["tokens"]):
+            return TeamWorkspace(store, workshop, team, requested)
     raise refused
+
+
+# Not in the tokens' alphabet: a team's own token never looks like the facilitator's.
+_FACILITATOR_MARK = "F-"
+
+
+def facilitator_access(workshop: Workshop, team: str, passphrase: str | None = None) -> str:
+    """A ``?ws=`` value that opens ``team``'s pages for the facilitator: signed with
+    the server's passphrase, so nothing of it is stored, and it stops working when
+    the passphrase changes."""
+    key = (passphrase or facilitator_passphrase() or "").encode()
+    signature = hmac.new(key, f"{workshop.code}\n{team}".encode(), "sha256").hexdigest()[:24]
+    return workshop.access(_FACILITATOR_MARK + signature)
 
 
 def link_value(workspace) -> str:
     """What ``?ws=`` must carry to come back to ``workspace``."""
-    return getattr(workspace, "access", workspace.name)
+    return getattr(workspace, "access", None) or workspace.name
 
 
 def review_names(store, workspace, typed: str) -> tuple[str, str]:

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-HEAVY = ("altair", "vl_convert", "openpyxl", "docx")
+HEAVY = ("altair", "vl_convert", "openpyxl", "docx", "spacy")
 PROBE = """
 import json, sys
 {build}
@@ -25,8 +25,11 @@ print(json.dumps({{name: loaded(name) for name in {names!r}}}))
 
 @pytest.fixture
 def env(tmp_path):
+    # As under `python -m kit serve`: kernels mask through the server's worker (here
+    # none answers, and the pages must still build without loading the model).
     return dict(os.environ, KIT_STORE=str(tmp_path / "store.sqlite"),
-                KIT_CHART_CACHE=str(tmp_path / "charts"))
+                KIT_CHART_CACHE=str(tmp_path / "charts"),
+                KIT_MASKING_WORKER=f"unix:{tmp_path / 'absent.sock'}", KIT_MASKING_TOKEN="t")
 
 
 def loaded(build: str, env: dict[str, str]) -> dict[str, bool]:
@@ -42,6 +45,14 @@ def loaded(build: str, env: dict[str, str]) -> dict[str, bool]:
 ])
 def test_pages_without_charts_on_show_load_no_chart_or_excel_library(build, env):
     assert loaded(build, env) == dict.fromkeys(HEAVY, False)
+
+
+@pytest.mark.parametrize("build", [
+    "from kit.ui.cases import CasesScreen; CasesScreen()",
+    "from kit.ui.pitch import PitchScreen; PitchScreen()",
+])
+def test_pages_that_mask_text_leave_the_language_model_to_the_worker(build, env):
+    assert loaded(build, env)["spacy"] is False
 
 
 # A visitor opens the page, then tries each risk rule set on the tabs that use it.

@@ -165,3 +165,65 @@ def test_the_de_identified_sample_town_text_comes_out_unchanged():
     _, actor_report = mask_table(actors, free_text, id_column="主体ID")
     assert case_report.empty, case_report.to_string()
     assert actor_report.empty, actor_report.to_string()
+
+
+# --- names nothing marks, and numbers that identify a person --------------------------
+
+@pytest.mark.parametrize("text, hidden, kept", [
+    ("田中花子さんは独居。その後、田中が買い物に行けなくなり、花子さんは配食を頼んだ。",
+     ["田中", "花子"], ["独居", "買い物", "配食"]),
+    ("佐々木と森が来た。岡田は断った。", ["佐々木", "岡田"], ["来た", "断った"]),
+    ("〇〇 健太が週末に来る。", ["健太"], ["週末に来る"]),
+    ("長男の連絡先は hanako yamada ではなく Yamada Taro 宛て。", ["hanako yamada", "Yamada Taro"],
+     ["長男の連絡先は"]),
+    ("グエン・ティ・ランさんとマリアが通訳した。", ["グエン", "マリア"], ["通訳した"]),
+])
+def test_names_that_no_honorific_marks(text, hidden, kept):
+    masked = mask_text(text).text
+    for word in hidden:
+        assert word not in masked, masked
+    for word in kept:
+        assert word in masked, masked
+
+
+@pytest.mark.parametrize("text, kind, number", [
+    ("被保険者番号：0012345678", "被保険者番号", "0012345678"),
+    ("保険証の番号は1234567890です", "被保険者番号", "1234567890"),
+    ("マイナンバー123456789012を控えた", "マイナンバー", "123456789012"),
+    ("個人番号 1234-5678-9012", "マイナンバー", "1234-5678-9012"),
+])
+def test_insurance_and_my_numbers(text, kind, number):
+    result = mask_text(text)
+    assert [(m.kind, m.original) for m in result.found] == [(kind, number)]
+
+
+@pytest.mark.parametrize("text", [
+    "年金は1234567890円の積立だった", "人口123456789012人", "2025年4月1日に退院", "電話0312345678に連絡",
+])
+def test_amounts_dates_and_phones_are_no_identity_numbers(text):
+    kinds = {m.kind for m in mask_text(text).found}
+    assert not kinds & {"被保険者番号", "マイナンバー"}
+
+
+def test_letters_that_already_stand_for_people_stay():
+    text = "奥沢で一人暮らしのBさんは、Ａさんの紹介でサロンに通う。"
+    assert mask_text(text).text == text
+
+
+def test_organisations_and_places_of_the_actor_list_stay():
+    text = ("株式会社みどり食品と社会福祉協議会、桜台地区社協、みどり野市役所、トヨタ自動車、"
+            "セブン-イレブン桜台店が、川北の公民館で移動販売を相談した。")
+    assert mask_text(text).text == text
+
+
+def test_every_care_word_of_the_vocabulary_survives():
+    """Care words are never taken for names, whatever sentence they stand in."""
+    from kit.vocab import LIFE_ISSUE_KEYWORDS, PERSON_ROLE_TERMS
+
+    words = sorted({w for ws in LIFE_ISSUE_KEYWORDS.values() for w in ws} | set(PERSON_ROLE_TERMS)
+                   | {"独居", "デイサービス", "ケアマネ", "民生委員", "声かけ"})
+    words = [w for w in words if len(w) >= 2]
+    texts = [f"{word}について、本人は{word}が大事だと話す。" for word in words]
+    masked, _ = mask_table(pd.DataFrame({"text": texts}), ["text"])
+    lost = [w for w, m in zip(words, masked["text"]) if m.count(w) < 2]
+    assert lost == []

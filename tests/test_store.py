@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 import os
 import sqlite3
@@ -288,12 +289,82 @@ def make_v1_database(backend) -> None:
 def test_version_1_database_is_migrated_and_keeps_its_data(backend):
     make_v1_database(backend)
     store = open_store(backend.url)
-    assert schema_version(backend) == SCHEMA_VERSION == 2
+    assert schema_version(backend) == SCHEMA_VERSION == 3
     assert store.get("3班", "memo/A01") == "畑を続けたい"
     assert store.items("3班") == [("memo/A01", "畑を続けたい"), ("tags", ["移動", "買物"])]
     assert store.updated_at("3班", "tags") == datetime(2025, 11, 1, 0, 0, 1, tzinfo=timezone.utc)
     store.put_table("3班", "data/areas", pd.DataFrame({"地区名": ["北"]}))  # needs version 2's kind
     assert store.get_table("3班", "data/areas")["地区名"].tolist() == ["北"]
+
+
+def stored_bytes(backend) -> bytes:
+    """Everything the store keeps: its files for SQLite, every value for PostgreSQL."""
+    if isinstance(backend, SQLiteBackend):
+        return b"".join(p.read_bytes() for p in backend.path.parent.glob(backend.path.name + "*"))
+    return "".join(str(row) for row in backend.execute("SELECT workspace, key, value FROM entries")).encode()
+
+
+LEGACY_TOKEN, LEGACY_PIN = "k7mpa2x9qrst4w", "4821"
+
+
+def test_team_links_and_pins_kept_in_the_clear_are_hashed_and_keep_working(backend):
+    from kit import workshop as wk
+
+    record = {"code": "KDXFA", "title": "旧版の研修", "created": "2025-11-01T00:00:00+00:00", "timer": None,
+              "teams": {"A班": {"token": LEGACY_TOKEN, "pin": LEGACY_PIN, "joined": "2025-11-01T00:01:00+00:00",
+                                "failures": 1}}}
+    make_v1_database(backend)
+    backend.script("ALTER TABLE entries ADD COLUMN kind TEXT NOT NULL DEFAULT 'json';"
+                   "UPDATE kit_schema SET version = 2;"
+                   "INSERT INTO entries (workspace, key, value, updated) VALUES ('@KDXFA', 'workshop', '"
+                   + json.dumps(record, ensure_ascii=False) + "', '2025-11-01T00:00:00.000000Z');")
+    store = open_store(backend.url)
+    assert schema_version(backend) == SCHEMA_VERSION
+    assert LEGACY_TOKEN.encode() not in stored_bytes(backend)
+    assert f'"{LEGACY_PIN}"'.encode() not in stored_bytes(backend)
+    assert wk.resolve_access(store, f"@KDXFA:{LEGACY_TOKEN}").team == "A班"  # old links still open
+    member = wk.join(store, "KDXFA", "A班", LEGACY_PIN)  # and the old 合言葉 still lets a PC in
+    assert not member.created and wk.resolve_access(store, member.access).team == "A班"
+    store.close()
+
+
+def test_nothing_of_a_team_secret_is_ever_stored_in_the_clear(backend):
+    from kit import workshop as wk
+
+    store = open_store(backend.url)
+    workshop = wk.create_workshop(store, "研修")
+    first = wk.join(store, workshop.code, "A班")
+    second = wk.join(store, workshop.code, "A班", first.pin)
+    new_pin = wk.reissue_pin(store, workshop.code, "A班")
+    stored = stored_bytes(backend)
+    for secret in (first.access.split(":")[1], second.access.split(":")[1]):
+        assert secret.encode() not in stored
+    for pin in (first.pin, new_pin):
+        assert f'"{pin}"'.encode() not in stored
+    store.close()
+
+
+def test_deleting_a_workspace_leaves_no_trace_of_it_and_keeps_the_others(backend):
+    store = open_store(backend.url)
+    store.put("3班", "memo", "田中花子さんは桜台在住")
+    store.put_table("3班", "data/cases", pd.DataFrame({"経過": ["佐藤一郎さんと面談"]}))
+    store.put("4班", "memo", "残す内容")
+    assert store.delete_workspace("３班") == 2
+    assert store.workspaces() == ["4班"] and store.get("4班", "memo") == "残す内容"
+    stored = stored_bytes(backend)
+    assert "田中花子".encode() not in stored and "佐藤一郎".encode() not in stored
+    store.close()
+
+
+def test_the_store_file_is_readable_by_its_owner_only(tmp_path):
+    store = open_store(str(tmp_path / "private" / "store.sqlite3"))
+    store.put("3班", "memo", "個人の記録")  # a write creates the -wal and -shm files
+    files = sorted((tmp_path / "private").iterdir())
+    assert [f.name for f in files] == ["store.sqlite3", "store.sqlite3-shm", "store.sqlite3-wal"]
+    for file in files:
+        assert file.stat().st_mode & 0o777 == 0o600, file.name
+    assert (tmp_path / "private").stat().st_mode & 0o777 == 0o700
+    store.close()
 
 
 def test_failing_migration_leaves_the_database_as_it_was(backend, monkeypatch):

@@ -48,7 +48,8 @@ def test_the_first_join_creates_the_team_the_second_needs_its_pin(store, worksho
     with pytest.raises(wk.JoinError, match="もう参加しています"):
         wk.join(store, workshop.code, "A班")
     again = wk.join(store, workshop.code, "A班", first.pin)
-    assert not again.created and again.access == first.access
+    assert not again.created and again.access != first.access  # each PC gets its own link
+    assert wk.resolve_access(store, again.access).team == wk.resolve_access(store, first.access).team == "A班"
     other = wk.join(store, workshop.code, "B班")
     assert other.access != first.access
     with pytest.raises(wk.JoinError, match="見つかりません"):
@@ -64,7 +65,7 @@ def test_wrong_pins_close_rejoining_until_the_facilitator_reissues(store, worksh
     with pytest.raises(wk.JoinError, match="止めています"):
         wk.join(store, workshop.code, "A班", team.pin)  # even the right one, now
     pin = wk.reissue_pin(store, workshop.code, "A班")
-    assert wk.join(store, workshop.code, "A班", pin).access == team.access
+    assert wk.resolve_access(store, wk.join(store, workshop.code, "A班", pin).access).team == "A班"
 
 
 def test_only_the_token_opens_a_team_workspace(store, workshop):
@@ -97,7 +98,8 @@ def test_links_carry_the_access_and_bring_the_team_back(store, workshop):
     step_links = [h for h in hrefs if h.startswith(("01_", "02_", "03_", "04_"))]
     assert step_links and all(
         workspace_from_query(urlsplit(h.replace("&amp;", "&")).query) == a.access for h in step_links)
-    assert a.pin in html_of(view)  # the team sees its 合言葉 to rejoin from another PC
+    assert a.pin not in html_of(view)  # kept only as a hash: shown once, when the team joined
+    assert "合言葉を忘れたときは" in html_of(view)
 
 
 def test_joining_from_the_landing_page_and_working_there(store, workshop):
@@ -105,9 +107,9 @@ def test_joining_from_the_landing_page_and_working_there(store, workshop):
     screen.open(None)
     screen._code.value, screen._team.value = workshop.code.lower(), "高知チーム"
     screen.join()
-    access = wk.find_workshop(store, workshop.code).access("高知チーム")
     link = screen._joined.value.split('href="')[1].split('"')[0]
-    assert parse_qs(urlsplit(link.replace("&amp;", "&")).query)["ws"] == [access]
+    access = parse_qs(urlsplit(link.replace("&amp;", "&")).query)["ws"][0]
+    assert wk.resolve_access(store, access).team == "高知チーム"
 
     team = StartScreen(store)
     team.open(access)
@@ -213,3 +215,19 @@ def test_every_step_page_of_a_team_shows_the_workshop_clock(store, workshop, scr
     screen.open(access)
     assert any(isinstance(child, WorkshopClock) for child in screen.view.children)
     assert "チーム「A班」" in html_of(screen.view)
+
+
+def test_the_facilitators_link_to_a_team_is_signed_with_the_passphrase(store, workshop, monkeypatch):
+    """Nothing of it is stored; without the passphrase, or with another, it opens nothing."""
+    wk.join(store, workshop.code, "A班")
+    monkeypatch.setenv(wk.PASSPHRASE_ENV, "みどり野の研修2025")
+    found = wk.find_workshop(store, workshop.code)
+    link = wk.facilitator_access(found, "A班")
+    assert wk.resolve_access(store, link).team == "A班"
+    assert link.split(":")[1].encode() not in str(store.get(f"@{workshop.code}", "workshop")).encode()
+    monkeypatch.setenv(wk.PASSPHRASE_ENV, "別の合言葉です")
+    with pytest.raises(ValueError):
+        wk.resolve_access(store, link)
+    monkeypatch.delenv(wk.PASSPHRASE_ENV)
+    with pytest.raises(ValueError):
+        wk.resolve_access(store, wk.facilitator_access(found, "A班", passphrase=""))

@@ -20,6 +20,7 @@ from kit import self_assessment as sa
 from kit import workshop as wk
 from kit.pages import LANDING, STEPS
 from kit.progress import STATUSES, GalleryEntry, TeamProgress, gallery_entry, team_progress
+from kit.masking import MaskingUnavailable
 from kit.store import StoreError, open_store
 from kit.ui.common import download_link, message, page_style
 from kit.ui.pitch import timer_face
@@ -160,6 +161,22 @@ class DashboardModel:
         return pin
 
     # -- after the session ------------------------------------------------------------
+    def purge(self, typed_code: str) -> int:
+        """Delete the chosen workshop and all its teams' work, once its code is typed
+        again; entries deleted."""
+        self._require()
+        from kit.purge import purge_workshop
+
+        try:
+            same = wk.normalise_code(typed_code) == self.workshop.code
+        except wk.JoinError:
+            same = False
+        if not same:
+            raise ValueError("確認のための研修コードが一致しません。何も削除していません。")
+        deleted = purge_workshop(self.store, self.workshop.code)
+        self.workshop = None
+        return deleted
+
     def export_xlsx(self) -> bytes:
         self._require()
         from kit.workshop_export import workshop_xlsx
@@ -258,19 +275,19 @@ def understanding_html(answers: dict[str, list[dict[str, int]]]) -> str:
 
 
 def teams_html(workshop: wk.Workshop) -> str:
-    """Each team's 合言葉 and link: for the facilitator's eyes only."""
+    """Each team's state and a link to its pages: for the facilitator's eyes only.
+    合言葉 are stored as hashes, so they are not listed: a new one is shown once when made."""
     if not workshop.teams:
         return "<p>まだどのチームも参加していません。</p>"
     rows = "".join(
         f"<tr><th style='text-align:left'>{html.escape(team)}</th>"
-        f"<td class='kit-team-pin'>{html.escape(workshop.teams[team]['pin'])}</td>"
         f"<td>{'入り直しを止めています' if workshop.teams[team].get('failures', 0) >= wk.MAX_PIN_FAILURES else '—'}</td>"
         f"<td>{_time(workshop.joined(team))}</td>"
-        f'<td><a class="kit-team-link" href="{html.escape(page_link(LANDING.file, workshop.access(team)))}" '
+        f'<td><a class="kit-team-link" href="{html.escape(page_link(LANDING.file, wk.facilitator_access(workshop, team)))}" '
         f'target="_blank">チームのページを開く</a></td></tr>'
         for team in workshop.team_names())
     return ('<table class="kit-teams" border="1" cellpadding="4" style="border-collapse:collapse">'
-            "<tr><th>チーム</th><th>合言葉</th><th>合言葉のまちがい</th><th>参加</th><th>リンク</th></tr>"
+            "<tr><th>チーム</th><th>合言葉のまちがい</th><th>参加</th><th>リンク</th></tr>"
             f"{rows}</table>")
 
 
@@ -431,7 +448,11 @@ class FacilitatorScreen:
             current = self._gallery_team.value
             self._gallery_team.options = options
             self._gallery_team.value = current if current in dict(options).values() else _ALL
-        self._gallery.value = gallery_html(self.model.gallery(), self._gallery_team.value)
+        try:
+            self._gallery.value = gallery_html(self.model.gallery(), self._gallery_team.value)
+        except MaskingUnavailable:  # shown masked or not at all
+            self._gallery.value = message("warning", "個人情報を伏せる仕組みが今は使えないため、ギャラリーを表示できません。"
+                                                     "しばらくしてから「更新」を押してください。")
 
     # -- timer ------------------------------------------------------------------------
     def _build_timer(self) -> None:
@@ -488,7 +509,8 @@ class FacilitatorScreen:
         self._run.on_click(self._on_team_action)
         self._team_result = widgets.HTML()
         self._teams_panel = widgets.VBox([
-            widgets.HTML(message("warning", "このタブには各チームの合言葉とリンクが出ます。プロジェクターに映さないでください。")),
+            widgets.HTML(message("warning", "このタブには各チームのページへのリンクが出ます。プロジェクターに映さないでください。"
+                                            "合言葉は保存していないため表示できません。忘れたチームには作り直してください。")),
             self._teams,
             widgets.HTML("<h3>チームのワークスペースを操作する</h3><p>リセットと複製は、そのチームのこれまでの入力を消します"
                          "（理解度チェックの回答は残ります）。複製は、あらかじめ用意したワークスペース"
@@ -533,7 +555,30 @@ class FacilitatorScreen:
                          "提供できること、主体リスト、提案、相互評価、理解度）を1つの Excel に、各チームの提案を"
                          "スライドと1枚まとめにして書き出します。自由記述の名前・電話番号・住所などは伏せ、"
                          "主体リストの担当者・電話・メール・住所は含めません。</p>"),
-            widgets.HBox([book, files]), self._export_out])
+            widgets.HBox([book, files]), self._export_out, self._build_purge()])
+
+    def _build_purge(self) -> widgets.VBox:
+        self._purge_code = widgets.Text(placeholder="研修コード", description="確認", layout=widgets.Layout(width="16em"))
+        purge = widgets.Button(description="この研修のデータをすべて削除", icon="trash", button_style="danger",
+                               layout=widgets.Layout(width="auto"))
+        purge.on_click(self._on_purge)
+        self._purge_result = widgets.HTML()
+        return widgets.VBox([
+            widgets.HTML("<h3>研修のデータを削除する</h3><p>書き出しが済み、参加者が持ち帰るものを保存し終えたら、"
+                         "この研修のチーム・合言葉・入力内容（メモ、事例、主体リスト、提案、評価）を"
+                         "サーバーから削除してください。元に戻せません。確認のため研修コードを入れてから押します。</p>"),
+            widgets.HBox([self._purge_code, purge]), self._purge_result])
+
+    def _on_purge(self, _button=None) -> None:
+        code = self.model.workshop.code if self.model.workshop else ""
+        try:
+            deleted = self.model.purge(self._purge_code.value)
+        except (ValueError, StoreError) as error:
+            self._purge_result.value = message("error", str(error))
+            return
+        self._purge_code.value = ""
+        self._purge_result.value = message("ok", f"研修 {code} のデータを削除しました（{deleted}件）。")
+        self._fill_workshops()  # the deleted workshop leaves the list
 
     def _export(self, kind: str) -> None:
         from kit.export import export_filename

@@ -23,7 +23,6 @@ from kit.cross_sector import (FUKUSAKI, MEASURE_EXAMPLES, CrossSector, StandardA
                               area_count, effect_chart)
 from kit.export import export_filename
 from kit.issues import load_issues
-from kit.masking import mask_text
 from kit.pitch import (RUBRIC, RUBRIC_LEVELS, REVIEWS_KEY, TEXT_FIELDS, Figure, Partner, Pitch, TownTables,
                        check, load_pitch, masked, partner_from_actor, partner_options, rank_cases,
                        review_summary, save_field, story_from_case, submit_review, suggested_figures)
@@ -114,7 +113,6 @@ class PitchScreen(Screen):
         self._issues = []
         self._filling = False  # True while open() puts saved values into widgets
 
-        mask_text("山田花子さん")  # builds the tokenizer now (phase 1), not on the first case chosen
         self._status = widgets.HTML()
         self._prompts = widgets.HTML()
         self._build_ingredients()

@@ -133,13 +133,12 @@ class StartScreen(Screen):
         ])
 
     def _team_note(self, workspace: wk.TeamWorkspace) -> widgets.HTML:
-        found = wk.find_workshop(self._store, workspace.code)
-        pin = found.teams[workspace.team]["pin"] if found else "—"
+        # The 合言葉 is kept only as a hash: it was shown once, when the team joined.
         return widgets.HTML(
             f'<p class="kit-team-note">別のPCで続けるときは、このページのアドレスをそのまま開くか、'
             f"「はじめに」で研修コード <b>{html.escape(workspace.code)}</b>・チーム名 "
-            f"<b>{html.escape(workspace.team)}</b>・合言葉 <b class='kit-team-pin'>{html.escape(pin)}</b> "
-            "を入れてください。合言葉はチームの外に見せないでください。</p>")
+            f"<b>{html.escape(workspace.team)}</b>・合言葉（参加したときに表示されたもの）を入れてください。"
+            "合言葉を忘れたときは、ファシリテーターが新しく作れます。合言葉はチームの外に見せないでください。</p>")
 
     def _self_assessment(self, workspace) -> tuple[widgets.Accordion, widgets.Accordion]:
         """The 理解度チェック before (open until someone has answered) and after."""
