@@ -26,7 +26,9 @@ from kit import vocab
 from kit.io import normalize as nz
 from kit.io import schema
 from kit.io.schema import ColumnSpec, KindSpec
+from kit.io.bounds import check_shape
 from kit.io.tables import DEFAULT_MAX_BYTES, Source, TableError, read_table
+from kit.limits import table_limits
 
 __all__ = ["KINDS", "MAX_PROBLEMS", "LoadResult", "Problem", "load"]
 
@@ -564,8 +566,11 @@ def load(
         key = schema.header_key(cell)
         return key in lookup or key in mapped_keys or (kind == "population" and _band_of(cell) is not None)
 
+    limits = table_limits(kind)
     try:
-        table = read_table(source, filename=filename or file, is_header=is_header, sheet=sheet, max_bytes=max_bytes)
+        table = read_table(source, filename=filename or file, is_header=is_header, sheet=sheet, max_bytes=max_bytes,
+                           limits=limits)
+        check_shape(table, limits)
     except TableError as error:
         log.error(None, None, error.message)
         return _finish(result, log)
