@@ -19,6 +19,7 @@ import time
 import webbrowser
 from pathlib import Path
 
+from kit.limits import PASSPHRASE_MIN, kernel_budget
 from kit.pages import FACILITATOR
 from kit.paths import JUPYTER_DIR, NOTEBOOKS
 from kit.workshop import PASSPHRASE_ENV, facilitator_passphrase
@@ -26,7 +27,6 @@ from kit.workshop import PASSPHRASE_ENV, facilitator_passphrase
 __all__ = ["LANDING_PAGE", "PASSPHRASE_MIN", "kernel_transport", "voila_argv", "voila_environment", "page_url", "serve"]
 
 LANDING_PAGE = "00_start.ipynb"
-PASSPHRASE_MIN = 8  # shorter passphrases are accepted with a warning
 # With --room, Voilà refills a pool this long after a kernel is taken, so the
 # refills do not compete with the room they refill for (docs/performance.md:
 # 40 PCs served in 8 s instead of 47 s on 2 cores).
@@ -72,13 +72,19 @@ def kernel_transport(platform: str = sys.platform, temp: str | None = None) -> s
 
 
 def voila_argv(port: int, host: str, pool_size: int | None = None,
-               root: Path = NOTEBOOKS, room: int | None = None) -> list[str]:
+               root: Path = NOTEBOOKS, room: int | None = None,
+               max_pages: int | None = None, max_pages_per_pc: int | None = None) -> list[str]:
     """Command-line arguments for Voilà; everything else comes from voila.json.
 
     ``room`` is the number of PCs that open the landing page together: that page
-    gets a preheated kernel for each, and pools refill only after the crowd."""
+    gets a preheated kernel for each, and pools refill only after the crowd.
+    ``max_pages`` (default: sized for the room) and ``max_pages_per_pc`` bound the
+    pages open at once, overall and from one address (``kit.kernels``)."""
     argv = [str(root), f"--port={port}", f"--Voila.ip={host}", "--no-browser",
-            "--Voila.port_retries=0", f"--KernelManager.transport={kernel_transport()}"]
+            "--Voila.port_retries=0", f"--KernelManager.transport={kernel_transport()}",
+            f"--KitKernelManager.max_kernels={max_pages or kernel_budget(room)}"]
+    if max_pages_per_pc:
+        argv.append(f"--KitKernelManager.max_kernels_per_address={max_pages_per_pc}")
     if pool_size is not None:
         argv.append(f"--VoilaConfiguration.default_pool_size={pool_size}")
     if room:
@@ -142,7 +148,8 @@ def _prewarm_charts() -> None:
 
 def serve(port: int = 8866, host: str = "127.0.0.1", open_browser: bool = True,
           store: str | None = None, pool_size: int | None = None,
-          facilitator_passphrase_value: str | None = None, room: int | None = None) -> int:
+          facilitator_passphrase_value: str | None = None, room: int | None = None,
+          max_pages: int | None = None, max_pages_per_pc: int | None = None) -> int:
     """Run Voilà until interrupted (Ctrl+C). Returns the exit status."""
     os.environ.update(voila_environment(dict(os.environ), store=store,
                                         facilitator_passphrase=facilitator_passphrase_value))
@@ -158,7 +165,8 @@ def serve(port: int = 8866, host: str = "127.0.0.1", open_browser: bool = True,
         threading.Thread(target=_open_when_ready, args=(host, port, url), daemon=True).start()
 
     _prewarm_charts()
-    from voila.app import Voila  # imported late: the environment above must be set first
+    from kit.kernels import KitVoila  # imported late: the environment above must be set first
 
-    Voila.launch_instance(argv=voila_argv(port, host, pool_size, room=room))
+    KitVoila.launch_instance(argv=voila_argv(port, host, pool_size, room=room, max_pages=max_pages,
+                                             max_pages_per_pc=max_pages_per_pc))
     return 0
