@@ -273,10 +273,23 @@ class _Recording:
         return kernel_id
 
 
+# What the page template writes for a cell that ran out of time. Its quotes are
+# escaped in anything a participant's text can put on a page (widget state, HTML).
+TIMED_OUT = 'class="kit-cell-problem kit-cell-timeout"'
+
+
 class BudgetedVoilaHandler(TornadoVoilaHandler):
-    """A page request within the budget, or the Japanese 'server full' page."""
+    """A page request within the budget, or the Japanese 'server full' page. The
+    kernel of a page whose cell ran out of time is shut down once the page is
+    sent: it would go on with that work, unbounded, for a page that cannot use it."""
 
     _visit: Visit | None = None
+    _timed_out = False
+
+    def write(self, chunk) -> None:
+        if isinstance(chunk, str) and TIMED_OUT in chunk:
+            self._timed_out = True
+        super().write(chunk)
 
     @property
     def kernel_manager(self):
@@ -306,6 +319,8 @@ class BudgetedVoilaHandler(TornadoVoilaHandler):
             await super().get(path)
         finally:
             manager.budget.sent(self._visit)
+        if self._timed_out and self._visit.kernel:
+            await manager.shut_down([self._visit.kernel], "a cell of its page ran out of time")
 
 
 class KitVoila(Voila):
