@@ -19,12 +19,12 @@ import time
 import webbrowser
 from pathlib import Path
 
-from kit.limits import PASSPHRASE_MIN, kernel_budget
+from kit.limits import kernel_budget
 from kit.pages import FACILITATOR
 from kit.paths import JUPYTER_DIR, NOTEBOOKS
-from kit.workshop import PASSPHRASE_ENV, facilitator_passphrase
+from kit.workshop import PASSPHRASE_ENV, facilitator_passphrase, passphrase_problem
 
-__all__ = ["LANDING_PAGE", "PASSPHRASE_MIN", "kernel_transport", "voila_argv", "voila_environment", "page_url", "serve"]
+__all__ = ["LANDING_PAGE", "kernel_transport", "voila_argv", "voila_environment", "page_url", "serve"]
 
 LANDING_PAGE = "00_start.ipynb"
 # With --room, Voilà refills a pool this long after a kernel is taken, so the
@@ -128,9 +128,6 @@ def _passphrase_note(passphrase: str | None) -> str:
     if passphrase is None:
         return ("ファシリテーター用ダッシュボードは、合言葉が未設定のため開けません"
                 "（--facilitator-passphrase か環境変数 KIT_FACILITATOR_PASSPHRASE で設定）。")
-    if len(passphrase) < PASSPHRASE_MIN:
-        return (f"注意: ファシリテーター用の合言葉が短すぎます（{PASSPHRASE_MIN}文字以上、"
-                "単語をいくつか並べたものをおすすめします）。")
     return "ファシリテーター用の合言葉を設定しました。"
 
 
@@ -151,6 +148,10 @@ def serve(port: int = 8866, host: str = "127.0.0.1", open_browser: bool = True,
           facilitator_passphrase_value: str | None = None, room: int | None = None,
           max_pages: int | None = None, max_pages_per_pc: int | None = None) -> int:
     """Run Voilà until interrupted (Ctrl+C). Returns the exit status."""
+    passphrase = facilitator_passphrase_value or facilitator_passphrase()
+    if passphrase and (problem := passphrase_problem(passphrase)):
+        print(f"エラー: {problem}サーバーは起動していません。", file=sys.stderr)
+        return 2
     os.environ.update(voila_environment(dict(os.environ), store=store,
                                         facilitator_passphrase=facilitator_passphrase_value))
     url = page_url(host, port)

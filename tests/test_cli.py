@@ -36,6 +36,12 @@ def test_a_room_size_must_be_a_positive_whole_number():
     assert result.returncode == 2 and "1以上の整数" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_serve_refuses_a_short_facilitator_passphrase():
+    result = subprocess.run([sys.executable, "-m", "kit", "serve", "--no-browser", "--facilitator-passphrase", "1234"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "8文字以上" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_kernels_use_unix_sockets_only_where_their_path_fits():
     assert kernel_transport("linux", "/tmp") == "ipc"
     # A temporary folder so deep that the socket path would pass 107 bytes.
