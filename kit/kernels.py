@@ -148,9 +148,9 @@ class KernelBudget:
 
 
 def _limit_memory(pid: int, mebibytes: int) -> None:
-    """Cap the memory a kernel may allocate (its data segment and private mappings, not
-    the libraries it shares); past it, allocations fail
-    with MemoryError in the kernel instead of the machine swapping for everyone."""
+    """Cap the memory a kernel may allocate (its data segment and private mappings,
+    not the libraries it shares): past it, an allocation fails with MemoryError in
+    that kernel instead of the machine swapping for everyone."""
     import resource
 
     limit = mebibytes * 1024 * 1024

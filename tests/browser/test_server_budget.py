@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from kit.limits import KERNEL_MEMORY_MIB
 from kit.paths import NOTEBOOKS
 from polling import wait_until
 
@@ -34,6 +35,15 @@ def kernel_processes(server) -> list[int]:
         if parent == server.process.pid and b"ipykernel" in command:
             found.append(int(stat.parent.name))
     return found
+
+
+def data_limit(pid: int) -> int | None:
+    """The most memory (data segment) the process may allocate, in bytes."""
+    for line in Path(f"/proc/{pid}/limits").read_text().splitlines():
+        if line.startswith("Max data size"):
+            soft = line.split()[3]
+            return None if soft == "unlimited" else int(soft)
+    return None
 
 
 def get(url: str) -> tuple[int, str]:
@@ -69,6 +79,8 @@ def test_a_burst_of_gets_gets_its_share_of_kernels_which_are_shut_down_when_no_p
         assert "開いているページが多すぎます" in text and "タブを閉じて" in text
         assert "Traceback" not in text and "Error" not in text
     assert len(kernel_processes(server)) <= pools + SHARE
+    for pid in kernel_processes(server):  # and each kernel's memory has a ceiling
+        assert data_limit(pid) == KERNEL_MEMORY_MIB * 1024 * 1024
     # No page connected: their kernels go once the grace is over; the pools' stay.
     wait_until(lambda: len(kernel_processes(server)) == pools, GRACE + 60,
                lambda: f"{len(kernel_processes(server))} kernels, expected the {pools} of the pools")
