@@ -27,7 +27,8 @@ def test_usage_error_exits_2_in_japanese_without_traceback():
 def test_serve_options_are_documented():
     result = run("serve", "--help")
     assert result.returncode == 0
-    for option in ("--port", "--host", "--no-browser", "--store", "--pool-size", "--room"):
+    for option in ("--port", "--host", "--no-browser", "--store", "--pool-size", "--room", "--max-pages",
+                   "--max-pages-per-pc"):
         assert option in result.stdout
 
 
