@@ -146,10 +146,12 @@ class Server:
     """Voilà over ``root`` with the kit's configuration, on a free loopback port.
 
     ``pools`` maps notebook file → preheated pool size (others get ``pool_size``);
-    ``extra`` are more command-line options (e.g. a shorter culling timeout)."""
+    ``extra`` are more command-line options (e.g. a shorter culling timeout);
+    ``app`` is the application, as ``module:class`` (``kit.kernels:KitVoila``:
+    with the kernel budget of ``python -m kit serve``)."""
 
     def __init__(self, root: Path, work: Path, name: str, pool_size: int = 1,
-                 pools: dict[str, int] | None = None, extra: tuple[str, ...] = ()):
+                 pools: dict[str, int] | None = None, extra: tuple[str, ...] = (), app: str = "voila.app:Voila"):
         self.root, self.port = root, _free_port()
         self.log = work / f"{name}.log"
         env = voila_environment(dict(os.environ), store=str(work / f"{name}.sqlite"))
@@ -165,8 +167,9 @@ class Server:
             config.update({file: {"pool_size": size} for file, size in pools.items()})
             argv.append(f"--VoilaKernelManager.kernel_pools_config={json.dumps(config)}")
         self.expected = {p.name: (pools or {}).get(p.name, pool_size) for p in root.glob("*.ipynb")}
-        code = ("import sys, json; from voila.app import Voila; "
-                f"Voila.launch_instance(argv=json.loads({json.dumps(json.dumps(argv))}))")
+        module, application = app.split(":")
+        code = (f"import sys, json; from {module} import {application}; "
+                f"{application}.launch_instance(argv=json.loads({json.dumps(json.dumps(argv))}))")
         self._log_file = open(self.log, "wb")
         self.started = time.monotonic()
         self.process = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=self._log_file,
@@ -206,6 +209,18 @@ class Server:
                 continue
             total += (int(fields[11]) + int(fields[12])) / _TICKS
         return total
+
+    def memory_mib(self) -> float:
+        """PSS of the server and its kernels, in MiB: what they use together, each
+        shared library counted once."""
+        total = 0
+        for pid in [self.process.pid, *self.kernels()]:
+            try:
+                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            except OSError:
+                continue
+            total += int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M).group(1))
+        return total / 1024
 
     def url(self, page: str, query: str = "") -> str:
         return f"http://127.0.0.1:{self.port}/voila/render/{page}{query}"

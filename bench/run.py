@@ -9,12 +9,15 @@
    (``bench_cases.py``), reading an e-Stat census download of every municipality
    (``bench_census.py``) and a real municipality chosen as the town
    (``bench_reference.py``), each run as its own process.
-4. The targets, met or not, with the ratios behind them.
+4. The bounds of issue 20: the server's memory under a burst of page requests
+   from one address against the idle server, and the time to refuse an .xlsx
+   zip bomb against reading a normal workbook (``bench_bounds.py``).
+5. The targets, met or not, with the ratios behind them.
 
 Figures only: this machine is shared and noisy, so nothing here asserts. It takes
 15 to 30 minutes on the reference machine (2 cores).
 
-    python bench/run.py [--runs 5] [--sizes 10 20 40] [--skip-room] [--skip-data]
+    python bench/run.py [--runs 5] [--sizes 10 20 40] [--skip-room] [--skip-data] [--skip-bounds]
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from kit.pages import LANDING
 BENCH = Path(__file__).resolve().parent
 DATA_SCALE = ("bench_assessment.py", "bench_actors.py", "bench_cases.py", "bench_census.py",
               "bench_reference.py")
+BOUNDS = "bench_bounds.py"
 RENDER_MAX, INTERACTION_MAX, RSS_MAX, ROOM_P95_MAX = 1.5, 3.0, 2.0, 5.0
 
 
@@ -77,6 +81,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 20, 40], help="room sizes")
     parser.add_argument("--skip-room", action="store_true")
     parser.add_argument("--skip-data", action="store_true", help="leave out the data-scale benches")
+    parser.add_argument("--skip-bounds", action="store_true", help="leave out the bounds (issue 20)")
     args = parser.parse_args()
 
     figures, note = pages.measure(args.runs)
@@ -89,6 +94,9 @@ def main() -> None:
         for script in DATA_SCALE:
             print(f"\n== {script}", flush=True)
             subprocess.run([sys.executable, str(BENCH / script)], check=False)
+    if not args.skip_bounds:
+        print(f"\n== {BOUNDS}", flush=True)
+        subprocess.run([sys.executable, str(BENCH / BOUNDS)], check=False)
     targets(figures, rooms)
 
 

@@ -28,7 +28,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     return serve(port=args.port, host=args.host, open_browser=not args.no_browser,
                  store=args.store, pool_size=args.pool_size,
-                 facilitator_passphrase_value=args.facilitator_passphrase, room=args.room)
+                 facilitator_passphrase_value=args.facilitator_passphrase, room=args.room,
+                 max_pages=args.max_pages, max_pages_per_pc=args.max_pages_per_pc)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -66,6 +67,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--room", type=_count, metavar="台数",
                        help="最初のページ (00_start) を一斉に開くPCの台数。その数だけカーネルを用意し、"
                             "補充は全員が開いてから行う (1台あたり約0.1GB。20台以上の研修向け)")
+    serve.add_argument("--max-pages", type=_count, metavar="数",
+                       help="同時に開けるページの数の上限。超えた人には「満員です」のページを出す "
+                            "(既定 40、--room を指定したときは台数の2倍)")
+    serve.add_argument("--max-pages-per-pc", type=_count, metavar="数",
+                       help="1台のPC (アドレス) から同時に開けるページの数の上限 (既定 6)。"
+                            "会場のPCがプロキシ経由でつながり、同じアドレスに見えるときは大きくする")
     serve.add_argument("--facilitator-passphrase", metavar="合言葉",
                        help="ファシリテーター用ダッシュボード (09_facilitator.ipynb) を開く合言葉 "
                             "(環境変数 KIT_FACILITATOR_PASSPHRASE でも指定できます)")

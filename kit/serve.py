@@ -19,14 +19,14 @@ import time
 import webbrowser
 from pathlib import Path
 
+from kit.limits import kernel_budget
 from kit.pages import FACILITATOR
 from kit.paths import JUPYTER_DIR, NOTEBOOKS
-from kit.workshop import PASSPHRASE_ENV, facilitator_passphrase
+from kit.workshop import PASSPHRASE_ENV, facilitator_passphrase, passphrase_problem
 
-__all__ = ["LANDING_PAGE", "PASSPHRASE_MIN", "kernel_transport", "voila_argv", "voila_environment", "page_url", "serve"]
+__all__ = ["LANDING_PAGE", "kernel_transport", "voila_argv", "voila_environment", "page_url", "serve"]
 
 LANDING_PAGE = "00_start.ipynb"
-PASSPHRASE_MIN = 8  # shorter passphrases are accepted with a warning
 # With --room, Voilà refills a pool this long after a kernel is taken, so the
 # refills do not compete with the room they refill for (docs/performance.md:
 # 40 PCs served in 8 s instead of 47 s on 2 cores).
@@ -72,13 +72,19 @@ def kernel_transport(platform: str = sys.platform, temp: str | None = None) -> s
 
 
 def voila_argv(port: int, host: str, pool_size: int | None = None,
-               root: Path = NOTEBOOKS, room: int | None = None) -> list[str]:
+               root: Path = NOTEBOOKS, room: int | None = None,
+               max_pages: int | None = None, max_pages_per_pc: int | None = None) -> list[str]:
     """Command-line arguments for Voilà; everything else comes from voila.json.
 
     ``room`` is the number of PCs that open the landing page together: that page
-    gets a preheated kernel for each, and pools refill only after the crowd."""
+    gets a preheated kernel for each, and pools refill only after the crowd.
+    ``max_pages`` (default: sized for the room) and ``max_pages_per_pc`` bound the
+    pages open at once, overall and from one address (``kit.kernels``)."""
     argv = [str(root), f"--port={port}", f"--Voila.ip={host}", "--no-browser",
-            "--Voila.port_retries=0", f"--KernelManager.transport={kernel_transport()}"]
+            "--Voila.port_retries=0", f"--KernelManager.transport={kernel_transport()}",
+            f"--KitKernelManager.max_kernels={max_pages or kernel_budget(room)}"]
+    if max_pages_per_pc:
+        argv.append(f"--KitKernelManager.max_kernels_per_address={max_pages_per_pc}")
     if pool_size is not None:
         argv.append(f"--VoilaConfiguration.default_pool_size={pool_size}")
     if room:
@@ -122,9 +128,6 @@ def _passphrase_note(passphrase: str | None) -> str:
     if passphrase is None:
         return ("ファシリテーター用ダッシュボードは、合言葉が未設定のため開けません"
                 "（--facilitator-passphrase か環境変数 KIT_FACILITATOR_PASSPHRASE で設定）。")
-    if len(passphrase) < PASSPHRASE_MIN:
-        return (f"注意: ファシリテーター用の合言葉が短すぎます（{PASSPHRASE_MIN}文字以上、"
-                "単語をいくつか並べたものをおすすめします）。")
     return "ファシリテーター用の合言葉を設定しました。"
 
 
@@ -142,10 +145,15 @@ def _prewarm_charts() -> None:
 
 def _start_masking_worker():
     """Start the server's one masking engine (``kit.masking_worker``) before any
-    kernel, so that every kernel inherits its address; stopped when serve ends."""
+    kernel, so that every kernel inherits its address; stopped when serve ends.
+    A worker this process was pointed at (its address in the environment) that
+    answers is used instead: several servers on one machine share one model."""
     import atexit
 
-    from kit.masking_worker import start_worker
+    from kit.masking_worker import health, start_worker
+
+    if health():
+        return None
 
     print("個人情報を伏せる仕組みを準備しています…", flush=True)
     worker = start_worker()
@@ -158,8 +166,13 @@ def _start_masking_worker():
 
 def serve(port: int = 8866, host: str = "127.0.0.1", open_browser: bool = True,
           store: str | None = None, pool_size: int | None = None,
-          facilitator_passphrase_value: str | None = None, room: int | None = None) -> int:
+          facilitator_passphrase_value: str | None = None, room: int | None = None,
+          max_pages: int | None = None, max_pages_per_pc: int | None = None) -> int:
     """Run Voilà until interrupted (Ctrl+C). Returns the exit status."""
+    passphrase = facilitator_passphrase_value or facilitator_passphrase()
+    if passphrase and (problem := passphrase_problem(passphrase)):
+        print(f"エラー: {problem}サーバーは起動していません。", file=sys.stderr)
+        return 2
     os.environ.update(voila_environment(dict(os.environ), store=store,
                                         facilitator_passphrase=facilitator_passphrase_value))
     url = page_url(host, port)
@@ -175,7 +188,8 @@ def serve(port: int = 8866, host: str = "127.0.0.1", open_browser: bool = True,
 
     _prewarm_charts()
     _start_masking_worker()
-    from voila.app import Voila  # imported late: the environment above must be set first
+    from kit.kernels import KitVoila  # imported late: the environment above must be set first
 
-    Voila.launch_instance(argv=voila_argv(port, host, pool_size, room=room))
+    KitVoila.launch_instance(argv=voila_argv(port, host, pool_size, room=room, max_pages=max_pages,
+                                             max_pages_per_pc=max_pages_per_pc))
     return 0

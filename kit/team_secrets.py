@@ -5,7 +5,7 @@ be able to open a team's pages with what they find. Link tokens are long random
 strings, so one SHA-256 each is enough. A 合言葉 has only 10,000 values: a salted,
 slow hash keeps it out of plain sight, but cannot stop someone with the file from
 trying all of them; what protects a team online is the limit on wrong tries
-(kit.workshop.MAX_PIN_FAILURES).
+(kit.attempts: each wrong try waits longer).
 
 Stores written before hashing keep ``token`` and ``pin`` in the clear; the store's
 migration calls :func:`hashed_team` on every team once (kit.store.MIGRATIONS).

@@ -17,8 +17,14 @@ can never reach a team's workspace either.
 
 Joining: the first device of a team joins with the code and a team name, which
 creates the team. Any later device either opens the same link, or joins with
-code + team + 合言葉 and gets a link of its own; after :data:`MAX_PIN_FAILURES` wrong 合言葉 that way is
-closed until the facilitator issues a new one.
+code + team + 合言葉 and gets a link of its own. Guessing and squatting are bounded
+(``kit.limits``): teams are created at most :data:`~kit.limits.TEAM_JOIN_BURST` at once
+and then one every few seconds, up to :data:`~kit.limits.MAX_TEAMS`; names mixing in
+look-alike scripts (Cyrillic 「А」 beside Latin 「A」) are refused, and names differing
+only in case or spaces are the same team. A name in use without its 合言葉 and a wrong
+合言葉 (for a team that exists or not) get the same answer, counted per name in the
+record: after a few, each try waits longer (``kit.attempts``); nobody is locked out
+for good.
 
 The record also holds the countdown timer shown on every team's page.
 """
@@ -31,21 +37,23 @@ import os
 import re
 import secrets
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from kit import attempts
+from kit.limits import MAX_TEAMS, PASSPHRASE_MIN, TEAM_JOIN_BURST, TEAM_JOIN_INTERVAL
 from kit.store import StoreError, Workspace, normalise_workspace_name
 from kit.team_secrets import pin_digest, pin_matches, token_digest, token_matches
 
 __all__ = [
-    "CODE_ALPHABET", "CODE_LENGTH", "KEEP_ON_RESET", "MAX_PIN_FAILURES", "PASSPHRASE_ENV", "RECORD_KEY",
+    "CODE_ALPHABET", "CODE_LENGTH", "KEEP_ON_RESET", "PASSPHRASE_ENV", "RECORD_KEY",
     "RESERVED_PREFIX", "TEAM_NAME_MAX",
     "JoinError", "Membership", "TeamWorkspace", "Timer", "Workshop",
     "check_personal_name", "copy_workspace", "clear_workspace", "create_workshop", "facilitator_access",
     "facilitator_passphrase",
     "find_workshop", "join", "link_value", "list_workshops", "normalise_code",
-    "passphrase_matches", "reissue_pin", "resolve_access", "review_names", "set_timer", "team_workspace_name",
+    "passphrase_matches", "passphrase_problem", "reissue_pin", "resolve_access", "review_names", "set_timer", "team_workspace_name",
     "timer_remaining",
 ]
 
@@ -59,7 +67,9 @@ _TOKEN_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 _TOKEN_LENGTH = 14  # ~70 bits: not guessable through a web page
 # "@CODE " + team must fit the store's 40-character workspace names.
 TEAM_NAME_MAX = 20
-MAX_PIN_FAILURES = 5
+# Letters and digits of a team name must come from these scripts (Unicode names
+# start with them): others hold look-alikes of Latin letters (Cyrillic А, Greek Α).
+_TEAM_SCRIPTS = ("LATIN", "HIRAGANA", "KATAKANA", "CJK", "IDEOGRAPHIC", "HANGUL")
 # What a reset keeps: the self-assessment answers belong to the evaluation, not the work.
 KEEP_ON_RESET = ("self/",)
 PASSPHRASE_ENV = "KIT_FACILITATOR_PASSPHRASE"
@@ -103,7 +113,17 @@ def _team_name(team: str) -> str:
         raise JoinError(f"チーム名を「{RESERVED_PREFIX}」で始めることはできません。")
     if len(name) > TEAM_NAME_MAX:
         raise JoinError(f"チーム名は{TEAM_NAME_MAX}文字以内にしてください（いまは{len(name)}文字です）。")
+    odd = sorted({char for char in name if unicodedata.category(char)[0] in "LN" and not char.isascii()
+                  and not unicodedata.name(char, "").startswith(_TEAM_SCRIPTS)})
+    if odd:
+        raise JoinError(f"チーム名に、ほかの文字と見分けにくい文字（「{'」「'.join(odd)}」。キリル文字やギリシャ文字など）"
+                        "は使えません。日本語か英数字で入れてください。")
     return name
+
+
+def _team_key(name: str) -> str:
+    """Names a dashboard shows alike share a key: case and spaces do not count."""
+    return re.sub(r"\s", "", name).casefold()
 
 
 # --- records -----------------------------------------------------------------------
@@ -130,12 +150,12 @@ def _new_pin() -> str:
 
 def _new_team(token: str, pin: str) -> dict:
     """A team's entry in the workshop record: hashes only (kit.team_secrets)."""
-    return {"tokens": [token_digest(token)], "pin_hash": pin_digest(pin), "joined": _iso(_now()), "failures": 0}
+    return {"tokens": [token_digest(token)], "pin_hash": pin_digest(pin), "joined": _iso(_now())}
 
 
 def _with_device(entry: dict, token: str) -> dict:
     """The entry with one more device's link: each device that rejoins gets its own."""
-    return {**entry, "tokens": [*entry["tokens"], token_digest(token)], "failures": 0}
+    return {**entry, "tokens": [*entry["tokens"], token_digest(token)]}
 
 
 @dataclass(frozen=True)
@@ -152,15 +172,17 @@ class Workshop:
     code: str
     title: str
     created: datetime
-    teams: dict[str, dict]      # team → {"tokens", "pin_hash", "joined", "failures"}
+    teams: dict[str, dict]      # team → {"tokens", "pin_hash", "joined"} (hashes: kit.team_secrets)
     timer: Timer | None
+    attempts: dict[str, dict] = field(default_factory=dict)  # name key → wrong tries (kit.attempts)
 
     @classmethod
     def from_record(cls, record: dict) -> "Workshop":
         timer = record.get("timer")
         return cls(code=record["code"], title=record.get("title", ""), created=_parse(record["created"]),
                    teams=dict(record.get("teams", {})),
-                   timer=Timer(timer["label"], _parse(timer["ends"]), timer["minutes"]) if timer else None)
+                   timer=Timer(timer["label"], _parse(timer["ends"]), timer["minutes"]) if timer else None,
+                   attempts=dict(record.get("attempts", {})))
 
     def team_names(self) -> list[str]:
         """Teams in the order they joined."""
@@ -168,6 +190,10 @@ class Workshop:
 
     def joined(self, team: str) -> datetime:
         return _parse(self.teams[team]["joined"])
+
+    def pin_failures(self, team: str) -> int:
+        """Wrong 合言葉 (or joins without one) in a row for ``team``'s name."""
+        return attempts.failures(self.attempts.get(_team_key(team)))
 
     def access(self, token: str) -> str:
         """What a link with ``token`` carries in ``?ws=``."""
@@ -226,7 +252,26 @@ class Membership:
     created: bool  # True when this join created the team
 
 
-def join(store, code: str, team: str, pin: str = "") -> Membership:
+# One answer for a name in use without its 合言葉 and for a wrong 合言葉, whether
+# the team exists or not: the page never tells a stranger which teams there are.
+_NOT_JOINED = ("このチーム名と合言葉では参加できませんでした。新しいチームなら、ほかのチームと重ならない名前にして、"
+               "合言葉は空のままにしてください。同じチームの2台目なら、チームの画面に出ている合言葉を入れるか、"
+               "チームのページのアドレスをそのまま開いてください。")
+
+
+def _take_join(joins: dict | None, now: datetime) -> tuple[dict | None, int]:
+    """Creating a team takes one of TEAM_JOIN_BURST tokens, given back one every
+    TEAM_JOIN_INTERVAL seconds: (the tokens left, 0), or (None, seconds to wait)."""
+    tokens = TEAM_JOIN_BURST
+    if joins:
+        elapsed = (now - _parse(joins["at"])).total_seconds()
+        tokens = min(TEAM_JOIN_BURST, joins["tokens"] + elapsed / TEAM_JOIN_INTERVAL)
+    if tokens < 1:
+        return None, math.ceil((1 - tokens) * TEAM_JOIN_INTERVAL)
+    return {"tokens": tokens - 1, "at": now.isoformat()}, 0
+
+
+def join(store, code: str, team: str, pin: str = "", *, now: datetime | None = None) -> Membership:
     """Join workshop ``code`` as ``team``: a new team is created; an existing one
     needs its 合言葉. Raises :class:`JoinError` with a Japanese message."""
     code = normalise_code(code)
@@ -234,52 +279,59 @@ def join(store, code: str, team: str, pin: str = "") -> Membership:
     if find_workshop(store, code) is None:
         raise JoinError(f"研修コード「{code}」の研修が見つかりません。コードを確かめてください。")
     pin = unicodedata.normalize("NFKC", pin or "").strip()
+    now = now or _now()
+    key = _team_key(team)
     outcome: dict[str, Any] = {}
     token = _token()
 
     def enter(record):
-        teams = dict(record.get("teams", {}))
-        entry = teams.get(team)
-        if entry is None:
-            outcome["pin"] = _new_pin()
+        teams, tried = dict(record.get("teams", {})), dict(record.get("attempts", {}))
+        known = next((name for name in teams if _team_key(name) == key), None)
+        if wait := attempts.wait(tried.get(key), now):
+            outcome["error"] = (f"チーム名か合言葉のまちがいが続いたため、{attempts.wait_text(wait)}待ってから、"
+                                "もう一度入れてください。")
+            return record
+        if known is None and not pin:
+            if len(teams) >= MAX_TEAMS:
+                outcome["error"] = (f"この研修に参加できるのは{MAX_TEAMS}チームまでです。"
+                                    "ファシリテーターに声をかけてください。")
+                return record
+            joins, wait = _take_join(record.get("joins"), now)
+            if wait:
+                outcome["error"] = (f"参加が集中しています。{attempts.wait_text(wait)}ほど待ってから、"
+                                    "もう一度「参加する」を押してください。")
+                return record
+            outcome.update(team=team, created=True, pin=_new_pin())
             teams[team] = _new_team(token, outcome["pin"])
-            outcome["created"] = True
-        elif not pin:
-            outcome["error"] = (f"「{team}」はこの研修にもう参加しています。同じチームの方は、チームの画面に出ている"
-                                "合言葉を入れるか、チームのページのアドレスをそのまま開いてください。"
-                                "別のチームなら、ほかの名前にしてください。")
-            return record
-        elif entry.get("failures", 0) >= MAX_PIN_FAILURES:
-            outcome["error"] = ("合言葉のまちがいが続いたため、このチームへの入り直しを止めています。"
-                                "ファシリテーターに声をかけてください。")
-            return record
-        elif pin_matches(pin, entry["pin_hash"]):
-            teams[team] = _with_device(entry, token)
-            outcome["created"], outcome["pin"] = False, pin
-        else:
-            teams[team] = {**entry, "failures": entry.get("failures", 0) + 1}
-            left = MAX_PIN_FAILURES - teams[team]["failures"]
-            outcome["error"] = f"合言葉がちがいます（あと{left}回まちがえると、入り直しができなくなります）。"
-        return {**record, "teams": teams}
+            return {**record, "teams": teams, "joins": joins}
+        if known is not None and pin and pin_matches(pin, teams[known]["pin_hash"]):
+            tried.pop(key, None)
+            teams[known] = _with_device(teams[known], token)
+            outcome.update(team=known, created=False, pin=pin)
+            return {**record, "teams": teams, "attempts": tried}
+        tried[key] = attempts.failed(tried.get(key), now)
+        outcome["error"] = _NOT_JOINED
+        return {**record, "attempts": tried}
 
     record = store.update(_record_workspace(code), RECORD_KEY, enter)
     if "error" in outcome:
         raise JoinError(outcome["error"])
     workshop = Workshop.from_record(record)
-    return Membership(code, workshop.title, team, workshop.access(token), outcome["pin"], outcome["created"])
+    return Membership(code, workshop.title, outcome["team"], workshop.access(token), outcome["pin"],
+                      outcome["created"])
 
 
 def reissue_pin(store, code: str, team: str) -> str:
-    """A new 合言葉 for ``team`` (and rejoining opened again); the facilitator's remedy."""
+    """A new 合言葉 for ``team``, heard at once (its wrong tries are forgotten)."""
     pin = _new_pin()
 
     def change(record):
         teams = dict(record["teams"])
-        teams[team] = {**teams[team], "pin_hash": pin_digest(pin), "failures": 0}
-        return {**record, "teams": teams}
+        teams[team] = {**teams[team], "pin_hash": pin_digest(pin)}
+        tried = {name: entry for name, entry in record.get("attempts", {}).items() if name != _team_key(team)}
+        return {**record, "teams": teams, "attempts": tried}
     store.update(_record_workspace(code), RECORD_KEY, change)
     return pin
-
 
 
 class TeamWorkspace(Workspace):
@@ -416,6 +468,14 @@ def facilitator_passphrase(environ=None) -> str | None:
     ``KIT_FACILITATOR_PASSPHRASE``), or None when none is set."""
     value = (environ if environ is not None else os.environ).get(PASSPHRASE_ENV, "")
     return value.strip() or None
+
+
+def passphrase_problem(passphrase: str) -> str | None:
+    """Why ``passphrase`` is too weak to protect the dashboard (Japanese), or None."""
+    if len(unicodedata.normalize("NFKC", passphrase).strip()) < PASSPHRASE_MIN:
+        return (f"ファシリテーター用の合言葉が短すぎます。{PASSPHRASE_MIN}文字以上にしてください"
+                "（単語をいくつか並べたものをおすすめします）。")
+    return None
 
 
 def passphrase_matches(given: str, expected: str | None) -> bool:

@@ -10,6 +10,7 @@ the workspace named in the URL, and every link between pages carries that name.
 from __future__ import annotations
 
 import os
+import re
 from urllib.parse import parse_qs, quote
 
 __all__ = ["QUERY_KEY", "DEFAULT_WORKSPACE", "CELL_TIMEOUT", "request_query",
@@ -55,9 +56,17 @@ def page_link(page: str, workspace: str | None) -> str:
 def cell_timeout(cell) -> int | None:
     """Voilà's per-cell time limit (``VoilaExecutor.timeout_func``).
 
-    The cell that calls :func:`request_workspace` (or :func:`request_query`) waits, in
-    a preheated kernel, for a visitor who may come hours later: it gets no limit.
-    Every other cell does."""
-    if any(f"{waiting.__name__}(" in cell.source for waiting in (request_workspace, request_query)):
+    In a preheated kernel, the cell that calls :func:`request_workspace` (or
+    :func:`request_query`) waits for a visitor who may come hours later: a cell
+    that does nothing else gets no limit. Every other cell does, including the
+    one that opens the workspace once the visitor has come, so that a workspace
+    too large to open ends in a message rather than a page loading forever."""
+    lines = [line.strip() for line in cell.source.splitlines()]
+    code = [line for line in lines if line and not line.startswith("#")]
+    if code and all(_WAIT.match(line) for line in code):
         return None
     return int(os.environ.get("KIT_CELL_TIMEOUT", CELL_TIMEOUT))
+
+
+# A line that only waits for the request: ``request_query()``, ``workspace = request_workspace()``.
+_WAIT = re.compile(rf"^(\w+\s*=\s*)?({request_workspace.__name__}|{request_query.__name__})\(\)$")

@@ -27,13 +27,20 @@ def test_usage_error_exits_2_in_japanese_without_traceback():
 def test_serve_options_are_documented():
     result = run("serve", "--help")
     assert result.returncode == 0
-    for option in ("--port", "--host", "--no-browser", "--store", "--pool-size", "--room"):
+    for option in ("--port", "--host", "--no-browser", "--store", "--pool-size", "--room", "--max-pages",
+                   "--max-pages-per-pc"):
         assert option in result.stdout
 
 
 def test_a_room_size_must_be_a_positive_whole_number():
     result = run("serve", "--room", "0")
     assert result.returncode == 2 and "1以上の整数" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serve_refuses_a_short_facilitator_passphrase():
+    result = subprocess.run([sys.executable, "-m", "kit", "serve", "--no-browser", "--facilitator-passphrase", "1234"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "8文字以上" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_kernels_use_unix_sockets_only_where_their_path_fits():

@@ -22,7 +22,9 @@ from kit.export import to_xlsx
 from kit.issues import sample_issues, save_issues
 from kit.pitch import save_field
 from kit.store import SQLiteStore
-from kit.ui.facilitator import MAX_ATTEMPTS, DashboardModel, FacilitatorScreen, gallery_html, progress_html
+from kit import attempts
+from kit.limits import ATTEMPT_WAIT_FIRST, ATTEMPTS_FREE
+from kit.ui.facilitator import DashboardModel, FacilitatorScreen, gallery_html, progress_html
 from kit.workshop_export import pitch_files, workshop_sheets
 
 PASSPHRASE = "みどり野 研修 2025"
@@ -125,13 +127,35 @@ def test_nothing_works_before_the_passphrase(store, teams):
     for action in (model.workshops, lambda: model.create("x"), lambda: model.select(workshop.code)):
         with pytest.raises(PermissionError):
             action()
-    for _ in range(MAX_ATTEMPTS):
-        assert not model.unlock("ちがう")
-    assert not model.unlock(PASSPHRASE)  # this page stopped listening
-    fresh = DashboardModel(store, PASSPHRASE)
-    assert fresh.unlock(PASSPHRASE)
-    fresh.select(workshop.code)
-    assert [p.team for p in fresh.progress()] == ["A班", "B班"]
+    assert not model.unlock("ちがう")
+    assert model.unlock(PASSPHRASE)
+    model.select(workshop.code)
+    assert [p.team for p in model.progress()] == ["A班", "B班"]
+
+
+def test_wrong_passphrases_slow_down_across_reloads_and_are_logged(store, monkeypatch, capfd):
+    now = [datetime(2025, 10, 1, 13, 0, tzinfo=timezone.utc)]
+    monkeypatch.setattr(attempts, "_now", lambda: now[0])
+    page = DashboardModel(store, PASSPHRASE)
+    for _ in range(ATTEMPTS_FREE):
+        assert not page.unlock("ちがう")
+    reloaded = DashboardModel(store, PASSPHRASE)  # a reload: another kernel, the same store
+    assert reloaded.wait() == ATTEMPT_WAIT_FIRST
+    assert not reloaded.unlock(PASSPHRASE)  # even the right one waits ...
+    screen = FacilitatorScreen(store, environ={wk.PASSPHRASE_ENV: PASSPHRASE}).open()
+    assert "あと5秒は受け付けません" in screen._login_status.value  # ... and a new page says so at once
+    now[0] += timedelta(seconds=ATTEMPT_WAIT_FIRST)
+    assert reloaded.unlock(PASSPHRASE) and reloaded.earlier_failures == ATTEMPTS_FREE
+    console = capfd.readouterr().err
+    assert console.count("合言葉がまちがっていました") == ATTEMPTS_FREE and "続けて3回目、次は5秒後から" in console
+    assert "待ち時間中に入れられました" in console
+    assert PASSPHRASE not in console and "ちがう" not in console
+    assert DashboardModel(store, PASSPHRASE).wait() == 0  # the right one cleared the count
+
+
+def test_a_passphrase_too_short_opens_nothing(store):
+    screen = FacilitatorScreen(store, environ={wk.PASSPHRASE_ENV: "1234"}).open()
+    assert "短すぎます" in screen._heading.value and not screen.model.unlock("1234")
 
 
 def test_the_page_without_a_passphrase_configured_says_how_to_set_one(store):

@@ -9,6 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from kit import workshop as wk
+from kit.limits import (ATTEMPT_WAIT_FIRST, ATTEMPT_WAIT_MAX, ATTEMPTS_FREE, MAX_TEAMS, TEAM_JOIN_BURST,
+                        TEAM_JOIN_INTERVAL)
 from kit.cli import _parser
 from kit.serve import voila_environment
 from kit.store import Workspace, open_store
@@ -45,7 +47,7 @@ def test_a_code_is_short_unambiguous_and_typed_loosely(store, workshop):
 def test_the_first_join_creates_the_team_the_second_needs_its_pin(store, workshop):
     first = wk.join(store, workshop.code, "Ａ班")
     assert first.created and first.team == "A班" and len(first.pin) == 4
-    with pytest.raises(wk.JoinError, match="もう参加しています"):
+    with pytest.raises(wk.JoinError, match="このチーム名と合言葉では参加できません"):
         wk.join(store, workshop.code, "A班")
     again = wk.join(store, workshop.code, "A班", first.pin)
     assert not again.created and again.access != first.access  # each PC gets its own link
@@ -56,16 +58,81 @@ def test_the_first_join_creates_the_team_the_second_needs_its_pin(store, worksho
         wk.join(store, "KKKKK", "A班")
 
 
-def test_wrong_pins_close_rejoining_until_the_facilitator_reissues(store, workshop):
+def test_wrong_pins_slow_down_and_never_lock_a_team_out(store, workshop):
     team = wk.join(store, workshop.code, "A班")
     wrong = "0000" if team.pin != "0000" else "1111"
-    for left in range(wk.MAX_PIN_FAILURES - 1, -1, -1):
-        with pytest.raises(wk.JoinError, match=f"あと{left}回"):
+    for _ in range(ATTEMPTS_FREE):  # a few mistakes cost nothing
+        with pytest.raises(wk.JoinError, match="参加できませんでした"):
+            wk.join(store, workshop.code, "A班", wrong, now=T0)
+    with pytest.raises(wk.JoinError, match="あと5秒待ってから"):
+        wk.join(store, workshop.code, "A班", team.pin, now=T0)  # even the right one must wait ...
+    later = T0 + timedelta(seconds=ATTEMPT_WAIT_FIRST)
+    assert wk.join(store, workshop.code, "A班", team.pin, now=later).access == team.access  # ... not for ever
+    for _ in range(ATTEMPTS_FREE + 20):  # a stranger keeps guessing: the wait grows, up to its most
+        later += timedelta(seconds=ATTEMPT_WAIT_MAX)
+        with pytest.raises(wk.JoinError):
+            wk.join(store, workshop.code, "A班", wrong, now=later)
+    with pytest.raises(wk.JoinError, match="あと5分待ってから"):
+        wk.join(store, workshop.code, "A班", team.pin, now=later)
+    assert wk.join(store, workshop.code, "A班", team.pin, now=later + timedelta(seconds=ATTEMPT_WAIT_MAX)).pin == team.pin
+    assert wk.find_workshop(store, workshop.code).pin_failures("A班") == 0
+    # The facilitator's new 合言葉 is heard at once.
+    for _ in range(ATTEMPTS_FREE):
+        with pytest.raises(wk.JoinError):
             wk.join(store, workshop.code, "A班", wrong)
-    with pytest.raises(wk.JoinError, match="止めています"):
-        wk.join(store, workshop.code, "A班", team.pin)  # even the right one, now
+    assert wk.find_workshop(store, workshop.code).pin_failures("A班") == ATTEMPTS_FREE
     pin = wk.reissue_pin(store, workshop.code, "A班")
     assert wk.resolve_access(store, wk.join(store, workshop.code, "A班", pin).access).team == "A班"
+
+
+def test_a_stranger_cannot_tell_which_teams_exist(store, workshop):
+    wk.join(store, workshop.code, "A班")
+    with pytest.raises(wk.JoinError) as taken:
+        wk.join(store, workshop.code, "A班")          # a name in use, without its 合言葉
+    with pytest.raises(wk.JoinError) as absent:
+        wk.join(store, workshop.code, "Z班", "1234")  # a 合言葉 for a team that does not exist
+    with pytest.raises(wk.JoinError) as wrong:
+        wk.join(store, workshop.code, "A班", "9999" if wk.find_workshop(store, workshop.code).teams["A班"]["pin"]
+                != "9999" else "8888")
+    assert str(taken.value) == str(absent.value) == str(wrong.value)
+    assert wk.find_workshop(store, workshop.code).team_names() == ["A班"]  # Z班 was not created
+
+
+def test_team_creation_is_rate_limited_and_capped_per_workshop(store, workshop):
+    created = refused = 0
+    for number in range(100):  # one page clicking 「参加する」 as fast as it can
+        try:
+            wk.join(store, workshop.code, f"班{number}", now=T0)
+            created += 1
+        except wk.JoinError as error:
+            assert "参加が集中しています" in str(error)
+            refused += 1
+    assert created == TEAM_JOIN_BURST and refused == 100 - TEAM_JOIN_BURST
+    with pytest.raises(wk.JoinError, match="あと3秒ほど待ってから"):
+        wk.join(store, workshop.code, "遅れた班", now=T0)
+    assert wk.join(store, workshop.code, "遅れた班", now=T0 + timedelta(seconds=TEAM_JOIN_INTERVAL)).created
+    later = T0 + timedelta(hours=1)
+    for number in range(100, 100 + MAX_TEAMS):
+        later += timedelta(seconds=TEAM_JOIN_INTERVAL)
+        try:
+            wk.join(store, workshop.code, f"班{number}", now=later)
+        except wk.JoinError as error:
+            assert f"{MAX_TEAMS}チームまで" in str(error)
+    assert len(wk.find_workshop(store, workshop.code).teams) == MAX_TEAMS
+
+
+def test_team_names_in_look_alike_scripts_are_refused_and_case_or_spaces_make_no_new_team(store, workshop):
+    latin = wk.join(store, workshop.code, "Aチーム")
+    with pytest.raises(wk.JoinError, match="見分けにくい文字.*「А」"):
+        wk.join(store, workshop.code, "\u0410チーム")  # Cyrillic А
+    with pytest.raises(wk.JoinError, match="見分けにくい文字"):
+        wk.join(store, workshop.code, "\u0391班")  # Greek Α
+    with pytest.raises(wk.JoinError, match="参加できませんでした"):
+        wk.join(store, workshop.code, "a チーム")
+    assert wk.join(store, workshop.code, "a チーム", latin.pin).team == "Aチーム"
+    for name in ("1班", "さくら台", "ｶﾀｶﾅ班", "Café 3", "한빛팀", "佐々木チーム"):
+        assert wk.join(store, workshop.code, name).created, name
+    assert len(wk.find_workshop(store, workshop.code).teams) == 7
 
 
 def test_only_the_token_opens_a_team_workspace(store, workshop):
@@ -121,7 +188,7 @@ def test_joining_from_the_landing_page_and_working_there(store, workshop):
     taken.open(None)
     taken._code.value, taken._team.value = workshop.code, "高知チーム"
     taken.join()
-    assert "もう参加しています" in taken._joined.value and "href" not in taken._joined.value
+    assert "参加できませんでした" in taken._joined.value and "href" not in taken._joined.value
 
 
 def test_a_peer_review_goes_to_a_team_of_the_same_workshop(store, workshop):

@@ -29,6 +29,17 @@ def test_outside_voila_the_query_comes_from_the_environment(monkeypatch):
     assert request_workspace() is None
 
 
+def test_the_cell_that_opens_the_workspace_has_a_time_limit_even_when_it_also_waits(monkeypatch):
+    import nbformat
+
+    from kit.workspace import CELL_TIMEOUT, cell_timeout
+
+    monkeypatch.delenv("KIT_CELL_TIMEOUT", raising=False)
+    for source in ("screen.open(request_workspace())", "request_query()\nscreen.open()"):
+        assert cell_timeout(nbformat.v4.new_code_cell(source)) == CELL_TIMEOUT
+    assert cell_timeout(nbformat.v4.new_code_cell("# wait\nworkspace = request_workspace()")) is None
+
+
 def test_only_the_cell_waiting_for_the_visitor_may_run_without_a_time_limit(monkeypatch):
     import nbformat
 

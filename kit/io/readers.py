@@ -32,7 +32,9 @@ from kit.io import ages
 from kit.io import normalize as nz
 from kit.io import schema
 from kit.io.schema import ColumnSpec, KindSpec
+from kit.io.bounds import check_shape
 from kit.io.tables import DEFAULT_MAX_BYTES, Source, TableError, read_table
+from kit.limits import table_limits
 
 __all__ = ["KINDS", "MAX_PROBLEMS", "LoadResult", "Problem", "load"]
 
@@ -832,8 +834,11 @@ def load(
         return (schema.header_key(cell) in mapped_keys or schema.match_header(kind, cell, lookup) is not None
                 or (kind == "population" and _is_age_header(cell)))
 
+    limits = table_limits(kind)
     try:
-        table = read_table(source, filename=filename or file, is_header=is_header, sheet=sheet, max_bytes=max_bytes)
+        table = read_table(source, filename=filename or file, is_header=is_header, sheet=sheet, max_bytes=max_bytes,
+                           limits=limits)
+        check_shape(table, limits)
     except TableError as error:
         log.error(None, None, error.message)
         return _finish(result, log)

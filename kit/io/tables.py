@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from kit.io.normalize import cell_text
+from kit.limits import DEFAULT_TABLE_LIMITS, TableLimits
 
 __all__ = ["DEFAULT_MAX_BYTES", "RawTable", "TableError", "Source", "read_table"]
 
@@ -400,10 +401,12 @@ def read_table(
     is_header: Callable[[str], bool] = lambda cell: False,
     sheet: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    limits: TableLimits = DEFAULT_TABLE_LIMITS,
 ) -> RawTable:
     """Read ``source`` (a path or the file's bytes) into a ``RawTable``.
     ``filename`` gives the extension when ``source`` is bytes; ``is_header``
-    tells whether a cell text names a known column, to find the header row.
+    tells whether a cell text names a known column, to find the header row;
+    ``limits`` bounds what the file may unpack to before it is parsed.
     Raises ``TableError`` with a Japanese message when the file is no table."""
     name = filename if filename is not None else ("" if isinstance(source, (bytes, bytearray, memoryview)) else str(source))
     suffix = Path(name).suffix.lower()
@@ -414,6 +417,9 @@ def read_table(
         raise TableError(f"ファイルが大きすぎます（{_megabytes(size)}。読めるのは {_megabytes(max_bytes)} まで）")
     with _opened(source) as handle:
         head = handle.read(8192)
+    from kit.io.bounds import check_source  # bounds builds on this module
+
+    check_source(source, head, suffix, limits)
     if _file_format(source, suffix, head) == "workbook":
         *parts, title = _workbook_table(source, suffix, sheet, is_header)
         return _finish(*parts, sheet=title)

@@ -12,10 +12,13 @@ sends widget messages to its kernel by hand, reaches nothing.
 from __future__ import annotations
 
 import html
+import logging
+import sys
 from datetime import date, datetime
 
 import ipywidgets as widgets
 
+from kit import attempts
 from kit import self_assessment as sa
 from kit import workshop as wk
 from kit.pages import LANDING, STEPS
@@ -26,18 +29,27 @@ from kit.ui.common import download_link, message, page_style
 from kit.ui.pitch import timer_face
 from kit.workspace import page_link
 
-__all__ = ["MAX_ATTEMPTS", "MAX_TIMER_MINUTES", "REFRESH_SECONDS", "DashboardModel", "FacilitatorScreen",
+__all__ = ["MAX_TIMER_MINUTES", "REFRESH_SECONDS", "DashboardModel", "FacilitatorScreen",
            "gallery_html", "progress_html", "teams_html", "understanding_html"]
 
-MAX_ATTEMPTS = 5         # wrong passphrases before this page stops asking (reload to try again)
 REFRESH_SECONDS = 10     # automatic refresh of the dashboard
 MAX_TIMER_MINUTES = 180
 _ALL = "*"
+# Where wrong passphrases are counted: a workspace no workshop code can name.
+_ATTEMPTS = (f"{wk.RESERVED_PREFIX}kit", "facilitator/passphrase_attempts")
+# The server's console: a kernel's own stderr goes there (and never to the page,
+# kit.kernels.QuietChannels), so the facilitator sees the guesses.
+_console = logging.getLogger("kit.facilitator")
+if not _console.handlers:
+    _handler = logging.StreamHandler(sys.__stderr__)
+    _handler.setFormatter(logging.Formatter("[kit %(asctime)s] %(message)s", "%H:%M:%S"))
+    _console.addHandler(_handler)
+    _console.propagate = False
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _STATUS_COLOURS = dict(zip(STATUSES, ("#eeeeee", "#fff0c2", "#cdebd3")))
 _ACTIONS = (("リセット（このチームの入力をすべて消す）", "reset"),
             ("ワークスペースの内容を複製して始める", "seed"),
-            ("合言葉を作り直す（入り直しのロックも解除）", "pin"))
+            ("合言葉を作り直す（まちがいの待ち時間も解除）", "pin"))
 
 
 class DashboardModel:
@@ -47,25 +59,39 @@ class DashboardModel:
     def __init__(self, store, passphrase: str | None):
         self.store = store
         self._passphrase = passphrase
-        self._failures = 0
         self.unlocked = False
         self.workshop: wk.Workshop | None = None
+        self.earlier_failures = 0  # wrong passphrases in a row before the right one
 
     @property
     def configured(self) -> bool:
         return self._passphrase is not None
 
     @property
-    def attempts_left(self) -> int:
-        return MAX_ATTEMPTS - self._failures
+    def too_weak(self) -> str | None:
+        """Why the configured passphrase cannot open this page, or None."""
+        return wk.passphrase_problem(self._passphrase) if self.configured else None
+
+    def wait(self) -> int:
+        """Seconds before a passphrase is heard again, after wrong ones (from any page)."""
+        return attempts.wait(self.store.get(*_ATTEMPTS))
 
     def unlock(self, given: str) -> bool:
+        """Check ``given``. Wrong passphrases are counted in the store: after a few,
+        each next try must wait longer, whichever page or reload it comes from."""
         if self.unlocked:
             return True
-        if self.attempts_left <= 0:
+        if not self.configured or self.too_weak:
             return False
-        self.unlocked = wk.passphrase_matches(given, self._passphrase)
-        self._failures += not self.unlocked
+        tried = attempts.attempt(self.store, *_ATTEMPTS, lambda: wk.passphrase_matches(given, self._passphrase))
+        if tried.right:
+            self.unlocked, self.earlier_failures = True, tried.failures
+        elif tried.heard:
+            _console.warning("ファシリテーター用の合言葉がまちがっていました（続けて%d回目%s）。", tried.failures,
+                             f"、次は{tried.wait}秒後から" if tried.wait else "")
+        else:
+            _console.warning("ファシリテーター用の合言葉が、待ち時間中に入れられました（あと%d秒。確かめていません）。",
+                             tried.wait)
         return self.unlocked
 
     def _require(self, workshop: bool = True) -> None:
@@ -281,7 +307,7 @@ def teams_html(workshop: wk.Workshop) -> str:
         return "<p>まだどのチームも参加していません。</p>"
     rows = "".join(
         f"<tr><th style='text-align:left'>{html.escape(team)}</th>"
-        f"<td>{'入り直しを止めています' if workshop.teams[team].get('failures', 0) >= wk.MAX_PIN_FAILURES else '—'}</td>"
+        f"<td>{f'{workshop.pin_failures(team)}回' if workshop.pin_failures(team) else '—'}</td>"
         f"<td>{_time(workshop.joined(team))}</td>"
         f'<td><a class="kit-team-link" href="{html.escape(page_link(LANDING.file, wk.facilitator_access(workshop, team)))}" '
         f'target="_blank">チームのページを開く</a></td></tr>'
@@ -311,9 +337,10 @@ class FacilitatorScreen:
 
     # -- phase 2 ----------------------------------------------------------------------
     def open(self) -> "FacilitatorScreen":
-        if not self.model.configured:
+        if not self.model.configured or self.model.too_weak:
+            problem = self.model.too_weak or "ファシリテーター用の合言葉が設定されていないため、このページは開けません。"
             self._heading.value = message(
-                "warning", "ファシリテーター用の合言葉が設定されていないため、このページは開けません。"
+                "warning", f"{problem}"
                 "サーバーを止めて、python -m kit serve --facilitator-passphrase 合言葉 のように起動し直すか、"
                 "環境変数 KIT_FACILITATOR_PASSPHRASE に合言葉を入れてから起動してください。")
             self.view.children = [page_style(), self._heading]
@@ -322,7 +349,14 @@ class FacilitatorScreen:
                                "<b>合言葉</b>を入れてください。</p>")
         self.view.children = [page_style(), self._heading,
                               widgets.HBox([self._password, self._enter]), self._login_status]
+        if wait := self.model.wait():
+            self._say_wait(wait)
         return self
+
+    def _say_wait(self, wait: int) -> None:
+        self._login_status.value = message(
+            "error", f"合言葉のまちがいが続いたため、{attempts.wait_text(wait)}は受け付けません。"
+                     "時間をおいてから、もう一度入れてください。")
 
     def unlock(self, given: str) -> bool:
         """Check ``given``; on success the dashboard replaces the form."""
@@ -330,10 +364,8 @@ class FacilitatorScreen:
         self._password.value = ""  # never keep the passphrase in the page's state
         if ok:
             self._build()
-        elif self.model.attempts_left <= 0:
-            self._enter.disabled = self._password.disabled = True
-            self._login_status.value = message("error", "合言葉が続けてちがったため、このページでは受け付けを止めました。"
-                                                        "ページを開き直してください。")
+        elif wait := self.model.wait():
+            self._say_wait(wait)
         else:
             self._login_status.value = message("warning", "合言葉がちがいます。")
         return ok
@@ -374,7 +406,9 @@ class FacilitatorScreen:
              self._understanding, self._teams_panel, self._export_panel],
             titles=("進み具合", "ギャラリー", "タイマー", "理解度", "チームの管理", "書き出し"))
         self._tabs.observe(lambda _c: self.refresh(), "selected_index")
-        self._heading.value = message("ok", "ファシリテーター用ダッシュボードを開きました。")
+        guesses = (f"開く前に、合言葉のまちがいが続けて{self.model.earlier_failures}回ありました"
+                   "（サーバーの画面に記録があります）。" if self.model.earlier_failures else "")
+        self._heading.value = message("warning" if guesses else "ok", f"ファシリテーター用ダッシュボードを開きました。{guesses}")
         self.view.add_class("kit-dashboard")
         self.view.children = [
             page_style(), self._heading,

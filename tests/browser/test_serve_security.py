@@ -47,3 +47,45 @@ def test_kernel_refuses_code_from_the_browser(kit_server, offline_page, tmp_path
     assert "kernel_info_reply" in seen  # the channel works ...
     assert "execute_reply" not in seen  # ... but code is never run
     assert not marker.exists()
+
+
+# Sends what a page's kernel cannot handle (a message for a comm that does not
+# exist, a comm for a target nobody registered, a widget comm without its
+# protocol version) and collects every message received until the kernel has
+# closed both comms: the kernel answers them with log lines and tracebacks on
+# stderr, after which it closes each comm.
+SEND_UNKNOWN_COMMS = """
+async (url) => {
+  const message = (type, content) => JSON.stringify({
+    header: {msg_id: crypto.randomUUID(), msg_type: type, session: crypto.randomUUID(),
+             username: "attacker", version: "5.3", date: ""},
+    parent_header: {}, metadata: {}, content: content, buffers: [], channel: "shell"});
+  const socket = new WebSocket(url);
+  await new Promise((resolve, reject) => { socket.onopen = resolve; socket.onerror = reject; });
+  const seen = [];
+  let closed = 0;
+  const done = new Promise(resolve => {
+    socket.onmessage = event => {
+      seen.push(event.data);
+      if (JSON.parse(event.data).header.msg_type === "comm_close" && ++closed === 2) resolve();
+    };
+  });
+  socket.send(message("comm_msg", {comm_id: "no-such-comm", data: {}}));
+  socket.send(message("comm_open", {comm_id: crypto.randomUUID(), target_name: "no.such.target", data: {}}));
+  socket.send(message("comm_open", {comm_id: crypto.randomUUID(), target_name: "jupyter.widget", data: {}}));
+  await done;
+  socket.close();
+  return seen;
+}
+"""
+
+
+def test_kernel_tracebacks_never_reach_the_browser(kit_server, offline_page):
+    page = offline_page.open(kit_server.page("00_start.ipynb"))
+    url = kit_server.url.replace("http", "ws") + f"/api/kernels/{offline_page.kernel_id()}/channels"
+
+    received = "\n".join(page.evaluate(SEND_UNKNOWN_COMMS, url))
+
+    assert '"comm_close"' in received  # the kernel did answer ...
+    for leak in ("Traceback", "No such comm", "Exception opening comm", ".py"):
+        assert leak not in received  # ... but nothing meant for a developer came with it

@@ -11,8 +11,10 @@ import re
 from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import expect
 
 from kit import workshop as wk
+from kit.limits import ATTEMPTS_FREE
 from kit.store import open_store
 
 pytestmark = pytest.mark.browser
@@ -130,7 +132,7 @@ def test_a_participant_reaches_neither_the_dashboard_nor_another_team(facilitato
     page.get_by_placeholder("例: K7MPA").fill(workshop.code)
     page.get_by_placeholder("例: A班").fill("1班")
     page.get_by_role("button", name="参加する").click()
-    page.get_by_text("もう参加しています").wait_for()
+    page.get_by_text("このチーム名と合言葉では参加できませんでした").wait_for()
     assert page.get_by_text("で始める").count() == 0 and member.access not in page.content()
 
     # The dashboard: only the passphrase form, and a wrong passphrase opens nothing.
@@ -141,3 +143,24 @@ def test_a_participant_reaches_neither_the_dashboard_nor_another_team(facilitato
     assert page.locator(".kit-dashboard").count() == 0
     assert workshop.code not in page.content()
     assert tab.errors() == [] and tab.external == []
+
+
+def test_wrong_passphrases_make_the_dashboard_wait_even_after_a_reload(server_factory, offline_pages, tmp_path):
+    server = server_factory(tmp_path / "store.sqlite", passphrase="みどり野 研修 2025 ひまわり")
+    tab = offline_pages()
+    page = tab.open(server.page("09_facilitator.ipynb"))
+    for number in range(ATTEMPTS_FREE):
+        page.get_by_placeholder("合言葉").fill(f"当てずっぽう{number}")
+        page.get_by_role("button", name="開く").click()
+        expect(page.get_by_placeholder("合言葉")).to_have_value("")  # the kernel has checked it
+    page.get_by_text("合言葉のまちがいが続いたため").wait_for()
+
+    page = tab.open(server.page("09_facilitator.ipynb"))  # a reload does not start the count again
+    page.get_by_text("合言葉のまちがいが続いたため").wait_for()
+    page.get_by_placeholder("合言葉").fill(server.passphrase)
+    page.get_by_role("button", name="開く").click()  # the right one, too soon
+    page.get_by_text("合言葉のまちがいが続いたため").wait_for()
+    assert page.locator(".kit-dashboard").count() == 0
+    tab.page.screenshot(path=str(tmp_path / "passphrase_wait.png"))
+    assert "合言葉がまちがっていました（続けて3回目" in server.log.read_text(errors="replace")
+    assert tab.errors() == []

@@ -12,6 +12,7 @@ _here = Path(__file__).parent
 _voila = json.loads((_here / "voila.json").read_text(encoding="utf-8"))
 c.merge(Config({  # noqa: F821 - `c` is given by jupyter's config loader
     "MappingKernelManager": _voila["MappingKernelManager"],
-    "ServerApp": {"tornado_settings": _voila["Voila"]["tornado_settings"]},
+    "ServerApp": {"tornado_settings": _voila["Voila"]["tornado_settings"],
+                  "kernel_websocket_connection_class": _voila["Voila"]["kernel_websocket_connection_class"]},
 }))
 load_subconfig(str(_here / "voila.py"))  # noqa: F821 - its VoilaExecutor settings

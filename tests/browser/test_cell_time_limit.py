@@ -1,0 +1,60 @@
+"""Every cell has a time limit, the one that opens the workspace included (issue 20).
+
+A workspace whose stored data is far too large to open (907,775 areas, stored
+before uploads were bounded) once left 地域診断 loading for ever while its kernel
+grew past 4.9 GB. Now the page says in Japanese that its preparation ran out of
+time, the kernel doing that work is shut down, and the workspace keeps its data."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from urllib.parse import quote
+
+import pandas as pd
+import pytest
+
+from kit import datasets
+from kit.store import SQLiteStore
+from polling import wait_until
+
+pytestmark = pytest.mark.browser
+
+LIMIT = 20  # seconds; the sample town's first phase takes 1-2 s of CPU
+AREAS = 907_775
+
+
+def kernel_exists(server, kernel: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{server.url}/api/kernels/{kernel}", timeout=30):
+            return True
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return False
+        raise
+
+
+def test_a_workspace_too_large_to_open_ends_in_a_japanese_message_and_keeps_its_data(
+        server_factory, offline_page, tmp_path):
+    store_path = tmp_path / "store.sqlite"
+    store = SQLiteStore(store_path)
+    areas = pd.DataFrame({"地区コード": [f"A{n:07d}" for n in range(AREAS)],
+                          "地区名": [f"第{n}地区" for n in range(AREAS)]})
+    store.put_table("巨大班", datasets.table_key("areas"), areas)
+    store.put("巨大班", "memo/assessment", "桜台は坂が多い")
+    before = {key: store.updated_at("巨大班", key) for key in store.keys("巨大班")}
+    server = server_factory(store_path, env={"KIT_CELL_TIMEOUT": str(LIMIT)})
+
+    page = offline_page.page
+    page.goto(server.page("01_assessment.ipynb", "?ws=" + quote("巨大班")))
+    message = page.locator(".kit-cell-timeout")
+    message.wait_for(timeout=(LIMIT + 120) * 1000)
+
+    assert "時間内に終わらなかった" in message.inner_text()
+    text = page.inner_text("body")
+    assert "保存してある作業はそのまま残っています" in text
+    assert "timed out" not in text and "Error" not in text and "Voil" not in text
+    kernel = offline_page.kernel_id()
+    wait_until(lambda: not kernel_exists(server, kernel), 60, "the kernel still works on the page's cell")
+    assert {key: store.updated_at("巨大班", key) for key in store.keys("巨大班")} == before
+    assert len(store.get_table("巨大班", datasets.table_key("areas"))) == AREAS
