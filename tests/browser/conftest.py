@@ -82,6 +82,24 @@ class KitServer:
         return f"{self.url}/voila/render/{file}{query}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def masking_worker():
+    """One masking worker for every server the browser tests start: each ``kit
+    serve`` finds it in its environment and uses it instead of loading the model
+    again (10–20 s and 0.6 GiB a server)."""
+    from kit.masking_worker import TOKEN_ENV, WORKER_ENV, start_worker
+
+    saved = {name: os.environ.get(name) for name in (WORKER_ENV, TOKEN_ENV)}
+    worker = start_worker()
+    yield worker
+    worker.stop()
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @pytest.fixture(scope="session")
 def kit_server(tmp_path_factory):
     directory = tmp_path_factory.mktemp("served")
