@@ -13,7 +13,8 @@ from kit.io import KINDS
 from kit.pages import LANDING, STEPS, available_steps
 from kit.self_assessment import responses
 from kit.store import StoreError
-from kit.ui.common import Screen, autosaved_text, link_button, message, resolve_workspace, workshop_clock
+from kit.ui.common import Screen, autosave_claim, link_button, message, resolve_workspace, workshop_clock
+from kit.ui.saving import PageSync, Slot, SyncedText, attempt
 from kit.ui.self_assessment import SelfAssessmentForm
 from kit.ui.upload import UploadBox
 from kit.workspace import DEFAULT_WORKSPACE, page_link
@@ -68,28 +69,28 @@ class StartScreen(Screen):
             self.view.children = [self._style, self._banner, self._join_box(), self._chooser()]
             return self
         self.workspace = workspace
+        self.sync = PageSync(workspace)
         self._render_steps(wk.link_value(workspace))
-        autosaved_text(self._memo, self._memo_status, workspace, MEMO_KEY)
+        memo = SyncedText(self._memo, Slot(workspace, MEMO_KEY), status=self._memo_status, sync=self.sync)
         self._render_data()
         switch = widgets.Accordion([widgets.VBox([self._join_box(), self._chooser()])],
                                    titles=("別の研修・ワークスペースに切り替える",))
         switch.selected_index = None
         body = [self._steps,
-                widgets.HTML("<h3>この研修で持ち帰りたいこと</h3>"), self._memo, self._memo_status,
+                widgets.HTML("<h3>この研修で持ち帰りたいこと</h3>"), *memo.widgets,
                 widgets.HTML("<h3>自分のまちのデータを使う</h3>"
                              "<p>何もしなければ見本のまち「みどり野市」のデータで学べます。"
                              "自分のまちの CSV や Excel を読み込むと、すべてのステップでそのデータを使います。</p>"),
                 self._data_rows]
+        claim = autosave_claim("入力した内容は自動で保存されます。")
         if isinstance(workspace, wk.TeamWorkspace):
             self._banner.value = message(
-                "ok", f"研修「{workspace.title}」に、チーム「{workspace.team}」として参加しています。"
-                "入力した内容は自動で保存されます。")
+                "ok", f"研修「{workspace.title}」に、チーム「{workspace.team}」として参加しています。", claim)
             before, after = self._self_assessment(workspace)
             body = [self._team_note(workspace), before, *body, after]
         else:
-            self._banner.value = message(
-                "ok", f"ワークスペース「{workspace.name}」で作業中です。入力した内容は自動で保存されます。")
-        self.view.children = [self._style, self._banner, workshop_clock(workspace), *body, switch]
+            self._banner.value = message("ok", f"ワークスペース「{workspace.name}」で作業中です。", claim)
+        self.view.children = [self._style, self._banner, workshop_clock(workspace), *body, switch, self.sync]
         return self
 
     def join(self, _button=None) -> None:
@@ -182,9 +183,9 @@ class StartScreen(Screen):
             reset.disabled = False
 
         def back_to_sample(_button) -> None:
-            self.workspace.delete(datasets.table_key(kind))
-            status.value = self._data_status(kind)
-            reset.disabled = True
+            if attempt(status, lambda: self.workspace.delete(datasets.table_key(kind)))[0]:
+                status.value = self._data_status(kind)
+                reset.disabled = True
 
         reset.on_click(back_to_sample)
         upload = UploadBox(kind, on_loaded=loaded)
