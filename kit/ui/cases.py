@@ -777,7 +777,6 @@ class CasesScreen(Screen):
         rename_go = widgets.Button(description="名前を変える", layout=widgets.Layout(width="auto"))
         add = widgets.Button(description="選んだカードを加える", layout=widgets.Layout(width="auto"))
         dissolve = widgets.Button(description="グループを解く", icon="unlink", layout=widgets.Layout(width="auto"))
-        keep(rename, f"{cs.GROUPS_KEY}#{group['id']}")
         rename_go.on_click(lambda _b: self._safely(lambda: self.model.rename(group["id"], rename.value)))
         add.on_click(lambda _b: self._safely(lambda: self.model.add_to_group(group["id"], self._g_loose.value)))
         dissolve.on_click(lambda _b: self._safely(lambda: self.model.ungroup(group["id"])))
