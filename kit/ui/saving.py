@@ -142,13 +142,13 @@ def attempt(status: widgets.HTML, action: Callable[[], T]) -> tuple[bool, T | No
 
 def later(delay: float, callback: Callable[[], None]) -> asyncio.TimerHandle | None:
     """Call ``callback`` after ``delay`` seconds on the kernel's event loop (no thread);
-    at once where no loop runs (tests, scripts)."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
+    at once outside a kernel (tests, scripts), where nothing would run the loop."""
+    from ipykernel.kernelbase import Kernel
+
+    if not Kernel.initialized():
         callback()
         return None
-    return loop.call_later(delay, callback)
+    return Kernel.instance().io_loop.call_later(delay, callback)
 
 
 # --- the browser's side of keeping unsent typing ---------------------------------------------
