@@ -79,6 +79,23 @@ def table_round_trip(url: str, rows: int = 3000, columns: int = 40) -> tuple[flo
     return saved - start, loaded - saved, size
 
 
+def page_sync_tick(url: str, workspaces: int = 40, keys: int = 100, count: int = 2000) -> tuple[float, float]:
+    """Milliseconds of what every open page does every 3 s to follow another PC's
+    saves (kit.ui.saving.PageSync: the workspace's last write), and of one ``get``,
+    in a store holding ``workspaces`` teams of ``keys`` entries."""
+    store = open_store(url)
+    for team in range(workspaces):
+        for key in range(keys):
+            store.put(f"{team}班", f"assessment/memo/{key:04d}", MEMO)
+    timings = []
+    for call in (lambda: store.last_updated("3班"), lambda: store.get("3班", "assessment/memo/0001")):
+        start = time.perf_counter()
+        for _ in range(count):
+            call()
+        timings.append((time.perf_counter() - start) / count * 1000)
+    return timings[0], timings[1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", type=int, default=40)
@@ -102,6 +119,9 @@ def main() -> None:
         save, load, size = table_round_trip(str(Path(folder) / "table.sqlite3"))
         print(f"table 3000 rows × 41 columns: put_table {save * 1000:.0f} ms, "
               f"get_table {load * 1000:.0f} ms, {size / 1e6:.2f} MB stored")
+        tick, get = page_sync_tick(str(Path(folder) / "sync.sqlite3"))
+        print(f"a page following its workspace (every 3 s): {tick:.2f} ms a look, {tick / get:.1f} × one get"
+              f" ({get:.2f} ms)")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import pandas as pd
 from kit import actors, assessment
 from kit.cross_sector import CrossSector, StandardAmounts
 from kit.issues import RegionalIssue
-from kit.masking import KINDS, NAME, PLACEHOLDERS, mask_text
+from kit.masking import KINDS, NAME, PLACEHOLDERS, MaskResult, mask_text
 from kit.reference import GROUPS
 from kit.store import Workspace, normalise_workspace_name
 from kit.vocab import (GUIDEBOOK_ITEMS, LEGAL_ENTITY_MARKERS, POPULATION_KINDS, STORY_PARTS, THREE_WAY_GAINS,
@@ -42,8 +42,10 @@ __all__ = [
     "check",
     "evidence_chart",
     "load_pitch",
+    "mask_keeping",
     "masked",
     "partner_from_actor",
+    "partner_names",
     "partner_options",
     "rank_cases",
     "review_summary",
@@ -51,6 +53,7 @@ __all__ = [
     "story_from_case",
     "submit_review",
     "suggested_figures",
+    "update_field",
 ]
 
 DRAFT_PREFIX = "pitch/draft/"
@@ -241,6 +244,16 @@ def save_field(workspace, name: str, value) -> None:
     workspace.put(DRAFT_PREFIX + name, _encode(name, value))
 
 
+def update_field(workspace, name: str, change: Callable, default=None):
+    """Save ``change(the part as stored, or default)`` in one transaction and return
+    it: two PCs of a team adding figures or partners at once keep both."""
+    if name not in _FIELD_NAMES:
+        raise KeyError(name)
+    stored = workspace.update(DRAFT_PREFIX + name, lambda current: _encode(
+        name, change(default if current is None else _decode(name, current))))
+    return _decode(name, stored)
+
+
 def load_pitch(workspace) -> Pitch:
     """The workspace's pitch as saved so far (empty parts stay empty)."""
     saved = {key.removeprefix(DRAFT_PREFIX): value for key, value in workspace.items(DRAFT_PREFIX)}
@@ -368,25 +381,35 @@ def suggested_figures(town: TownTables, issue: RegionalIssue | None) -> list[Fig
 
 # --- personal data ---------------------------------------------------------------------
 
-def _mask(text: str, keep: tuple[str, ...]) -> tuple[str, list[str]]:
-    """``text`` masked, except names that are part of a partner's name (a team
-    writes 「みどりスーパーさん」) and お客様, which the masker takes for a name
-    before 様. Returns the kinds of what was masked."""
+def mask_keeping(text: str, keep: tuple[str, ...]) -> MaskResult:
+    """``text`` masked, except names that are part of a partner's name in ``keep``
+    (a team writes 「みどりスーパーさん」) and お客様, which the masker takes for a
+    name before 様."""
     pieces, found, position = [], [], 0
     for item in mask_text(text).found:
         kept = item.original.endswith("お客") or any(item.original in name for name in keep)
         if item.kind == NAME and kept:
             continue
         pieces += [text[position:item.start], PLACEHOLDERS[item.kind]]
-        found.append(item.kind)
+        found.append(item)
         position = item.end
-    return "".join(pieces) + text[position:], found
+    return MaskResult("".join(pieces) + text[position:], tuple(found))
+
+
+def partner_names(pitch: Pitch) -> tuple[str, ...]:
+    return tuple(p.name for p in pitch.partners if p.name)
+
+
+def _mask(text: str, keep: tuple[str, ...]) -> tuple[str, list[str]]:
+    """:func:`mask_keeping`, with the kinds of what was masked."""
+    result = mask_keeping(text, keep)
+    return result.text, [item.kind for item in result.found]
 
 
 def masked(pitch: Pitch) -> tuple[Pitch, dict[str, int]]:
     """The pitch with personal data replaced in every free text, and how many of
     each kind were replaced; what the exports are made from."""
-    keep = tuple(p.name for p in pitch.partners if p.name)
+    keep = partner_names(pitch)
     found: list[str] = []
 
     def clean(text: str) -> str:

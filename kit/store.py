@@ -14,7 +14,7 @@ API (the same for every backend; notebooks only ever call :func:`open_store`):
   so concurrent pages never lose each other's changes (counters, appends).
 - ``put_table(ws, key, df)`` / ``get_table(ws, key)``: pandas DataFrames with
   their column order, dtypes and missing values; ``get_table`` gives None when
-  the key is absent.
+  the key is absent. ``update_table(ws, key, fn)`` is ``update`` for tables.
 - ``keys(ws, prefix="")`` (values and tables), ``items(ws, prefix="")`` (values
   only, as ``(key, value)`` pairs), ``workspaces()``.
 - ``updated_at(ws, key)`` and ``last_updated(ws, prefix="")``: UTC times of the
@@ -459,6 +459,16 @@ class Store(ABC):
         rows = self._query("SELECT kind, value FROM entries WHERE workspace = ? AND key = ?", (ws, key))
         return self._load(rows[0] if rows else None, key, _TABLE, None)
 
+    def update_table(self, workspace: str, key: str,
+                     fn: Callable[[pd.DataFrame | None], pd.DataFrame]) -> pd.DataFrame:
+        """Store ``fn(current table or None)`` and return it, in one transaction, as
+        :meth:`update` does for values: a row added on another page is not lost."""
+        ws, key = normalise_workspace_name(workspace), _check_key(key)
+        with self._write(ws, key) as cur:
+            table = fn(self._load(self._entry(cur, ws, key), key, _TABLE, None))
+            self._store(cur, ws, key, _TABLE, _encode_table(table, key))
+        return table
+
     def _prefixed(self, columns: str, workspace: str, prefix: str, kind: str | None = None) -> list[tuple]:
         sql = f"SELECT {columns} FROM entries WHERE workspace = ? AND substr(key, 1, ?) = ?"
         params: tuple = (normalise_workspace_name(workspace), len(prefix), prefix)
@@ -607,6 +617,9 @@ class Workspace:
 
     def get_table(self, key: str) -> pd.DataFrame | None:
         return self.store.get_table(self.name, key)
+
+    def update_table(self, key: str, fn: Callable[[pd.DataFrame | None], pd.DataFrame]) -> pd.DataFrame:
+        return self.store.update_table(self.name, key, fn)
 
     def keys(self, prefix: str = "") -> list[str]:
         return self.store.keys(self.name, prefix)

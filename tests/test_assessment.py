@@ -145,13 +145,15 @@ def test_choosing_a_comparison_municipality_updates_table_rank_and_map(screen):
 def test_memos_are_saved_as_typed_and_exported_with_the_tables(screen, tmp_path):
     screen, store = screen
     screen._area.value = "A05"
-    notice = screen._memos["A05"][0][0]
-    notice.value = "奥沢は通いの場が少ない。民生委員の田中さん(090-1234-5678)に聞く"
-    assert store.get("3班", memo_key("A05", MEMO_PROMPTS[0][0])).startswith("奥沢は")
+    notice = screen._memos["A05"][0]
+    notice.box.value = "奥沢は通いの場が少ない。民生委員の田中さん(090-1234-5678)に聞く"
+    saved = store.get("3班", memo_key("A05", MEMO_PROMPTS[0][0]))
+    assert saved.startswith("奥沢は") and "090-1234-5678" not in saved and "田中" not in saved
+    assert "電話番号 1件" in notice.status.value and "090-1234-5678" in notice.status.value  # what was hidden
 
     reopened = AssessmentScreen(store=store, warm=False).open("3班")
     assert reopened.model.area == "A05"
-    assert reopened._memos["A05"][0][0].value.startswith("奥沢は")
+    assert reopened._memos["A05"][0].box.value.startswith("奥沢は")
 
     book = openpyxl.load_workbook(io.BytesIO(reopened.export_xlsx()))
     assert {"人口", "要介護認定", "地域資源", "気づきメモ", "判定方法"} <= set(book.sheetnames)

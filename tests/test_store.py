@@ -221,6 +221,22 @@ def test_table_round_trip_keeps_dtypes_order_and_missing_values(store):
     assert back["認定者"].isna().tolist() == [False, True, False]
 
 
+def test_update_table_adds_to_the_table_as_stored_not_as_last_read(store):
+    first = store.update_table("3班", "data/cases", lambda t: pd.DataFrame({"ID": ["C001"]}))
+    # A second page read the table before the first wrote; its change still sees the row.
+    second = store.update_table("3班", "data/cases", lambda t: pd.concat(
+        [t, pd.DataFrame({"ID": ["C002"]})], ignore_index=True))
+    assert first["ID"].tolist() == ["C001"] and second["ID"].tolist() == ["C001", "C002"]
+    pd.testing.assert_frame_equal(store.get_table("3班", "data/cases"), second)
+
+    def refuse(table):
+        raise RuntimeError("別のPCで変わっていた")
+
+    with pytest.raises(RuntimeError):
+        store.update_table("3班", "data/cases", refuse)
+    assert store.get_table("3班", "data/cases")["ID"].tolist() == ["C001", "C002"]
+
+
 @pytest.mark.parametrize("reshape", [
     lambda df: df.set_index("名称"),
     lambda df: df.set_index(["名称", "人数"]),

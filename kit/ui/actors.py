@@ -27,7 +27,9 @@ from kit.io.normalize import normalize_text
 from kit.issues import RegionalIssue, load_issues
 from kit.paths import SAMPLE_TOWN
 from kit.precedents import closest_for_matches, load_precedents, search
-from kit.ui.common import Screen, download_link, message
+from kit.ui.common import Screen, autosave_claim, download_link, message
+from kit.ui.saving import (LINE_MAX, PAUSE, SAVE_ERRORS, TEXT_MAX, Choice, Slot, Stale, SyncedText, attempt,
+                           check_length, failure_html, keep, later, mark_saved, mask_for_saving, masked_notice)
 from kit.ui.upload import UploadBox
 from kit.ui.town import own_town_notice
 
@@ -214,35 +216,77 @@ class ActorsModel(traitlets.HasTraits):
         self.dismissed: list[list[str]] = workspace.get(DISMISSED_KEY, []) or []
         self.offers: dict[str, str] = workspace.get(OFFERS_KEY, {}) or {}
         self._matches: tuple[int, pd.DataFrame] | None = None
+        self._written = workspace.updated_at(datasets.table_key("actors"))
 
-    def _commit(self, actors: pd.DataFrame) -> None:
-        self.workspace.put_table(datasets.table_key("actors"), actors)
-        self.actors = actors
+    def _commit(self, change: Callable[[pd.DataFrame], pd.DataFrame]) -> None:
+        """Store ``change`` applied to the list as stored now (the sample town's while
+        none is stored), in one transaction: another device's additions stay."""
+        key = datasets.table_key("actors")
+        self.actors = act.normalise(self.workspace.update_table(
+            key, lambda stored: change(act.normalise(stored if stored is not None else datasets.sample("actors")))))
+        self._written = self.workspace.updated_at(key)
         self.revision += 1
 
+    def reload(self) -> bool:
+        """Read what another device saved since; True (``revision`` bumped) when
+        the list or the decisions about it differ from what this page shows."""
+        written = self.workspace.updated_at(datasets.table_key("actors"))
+        dismissed = self.workspace.get(DISMISSED_KEY, []) or []
+        offers = self.workspace.get(OFFERS_KEY, {}) or {}
+        if (written, dismissed, offers) == (self._written, self.dismissed, self.offers):
+            return False
+        if written != self._written:
+            self.actors = act.normalise(datasets.for_workspace(self.workspace, "actors"))
+            self._written = written
+        self.dismissed, self.offers = dismissed, offers
+        self.revision += 1
+        return True
+
     # -- the list ----------------------------------------------------------------
-    def save_record(self, record: dict, day: date) -> tuple[str | None, list[str]]:
-        """(主体ID, []) when saved, (None, problems) when the record cannot be saved."""
+    def save_record(self, record: dict, day: date, base: dict | None = None
+                    ) -> tuple[str | None, list[str], list]:
+        """Save a record typed in the form, its free text masked: ``(主体ID, [], what
+        was masked)``, or ``(None, problems, [])`` when it cannot be saved. ``base``
+        is the record as the form loaded it: when the stored one differs, another
+        device changed it meanwhile and :class:`Stale` is raised with it."""
         problems = act.validate(record, self.area_codes)
         if problems:
-            return None, problems
-        actors, actor_id = act.upsert(self.actors, record, day)
-        self._commit(actors)
-        return actor_id, []
+            return None, problems, []
+        record, found = mask_record(record)
+        saved: dict[str, str] = {}
+
+        def change(actors: pd.DataFrame) -> pd.DataFrame:
+            if record["主体ID"] and base is not None:
+                rows = actors[actors["主体ID"] == record["主体ID"]]
+                if len(rows) and _record_text(rows.iloc[0].to_dict()) != _record_text(base):
+                    raise Stale(rows.iloc[0].to_dict())
+            actors, saved["id"] = act.upsert(actors, record, day)
+            return actors
+
+        self._commit(change)
+        return saved["id"], [], found
 
     def delete(self, actor_id: str) -> None:
-        self._commit(act.delete(self.actors, actor_id))
+        self._commit(lambda actors: act.delete(actors, actor_id))
 
     def record(self, actor_id: str) -> dict | None:
         rows = self.actors[self.actors["主体ID"] == actor_id]
         return None if rows.empty else rows.iloc[0].to_dict()
 
-    def import_table(self, incoming: pd.DataFrame) -> dict[str, str]:
-        """Add a loaded file to the list (keeping the list as it was, to undo)."""
+    def import_table(self, incoming: pd.DataFrame) -> tuple[dict[str, str], pd.DataFrame]:
+        """Add a loaded file, its free text masked, to the list (keeping the list as
+        it was, to undo); returns the renamed IDs and what was masked."""
+        masked, report = masking.mask_table(incoming, list(act.FREE_TEXT_COLUMNS), id_column="主体ID")
         self.workspace.put_table(BACKUP_KEY, self.actors)
-        actors, renamed = act.add_imported(self.actors, incoming)
-        self._commit(actors)
-        return renamed
+        renamed: dict[str, str] = {}
+
+        def change(actors: pd.DataFrame) -> pd.DataFrame:
+            added, found = act.add_imported(actors, masked)
+            renamed.update(found)
+            return added
+
+        self._commit(change)
+        return renamed, report
 
     def can_undo_import(self) -> bool:
         return self.workspace.get_table(BACKUP_KEY) is not None
@@ -251,20 +295,22 @@ class ActorsModel(traitlets.HasTraits):
         before = self.workspace.get_table(BACKUP_KEY)
         if before is not None:
             self.workspace.delete(BACKUP_KEY)
-            self._commit(act.normalise(before))
+            self._commit(lambda _actors: act.normalise(before))
 
     # -- duplicates ----------------------------------------------------------------
     def duplicates(self) -> pd.DataFrame:
         return act.find_duplicates(self.actors, self.dismissed)
 
     def merge(self, keep_id: str, drop_id: str, choices: dict[str, str], day: date) -> None:
-        merged = act.merge_pair(self.actors, keep_id, drop_id, choices)
-        merged.loc[merged["主体ID"] == keep_id, "更新日"] = pd.Timestamp(day)
-        self._commit(merged)
+        def change(actors: pd.DataFrame) -> pd.DataFrame:
+            merged = act.merge_pair(actors, keep_id, drop_id, choices)
+            merged.loc[merged["主体ID"] == keep_id, "更新日"] = pd.Timestamp(day)
+            return merged
+
+        self._commit(change)
 
     def dismiss(self, first: str, second: str) -> None:
-        self.dismissed = [*self.dismissed, [first, second]]
-        self.workspace.put(DISMISSED_KEY, self.dismissed)
+        self.dismissed = self.workspace.update(DISMISSED_KEY, lambda pairs: [*(pairs or []), [first, second]])
         self.revision += 1
 
     # -- matching ----------------------------------------------------------------
@@ -277,9 +323,35 @@ class ActorsModel(traitlets.HasTraits):
     def gaps(self) -> pd.DataFrame:
         return act.issue_gaps(self.issues, self.matches())
 
-    def set_offer(self, issue_id: str, offer: str) -> None:
-        self.offers = {**self.offers, issue_id: offer}
-        self.workspace.put(OFFERS_KEY, self.offers)
+    def offer_slot(self, issue_id: str) -> Slot:
+        """Where the offer for ``issue_id`` (私たちが提供できること) is saved."""
+        return Slot(self.workspace, OFFERS_KEY, issue_id)
+
+
+# Typed in the form; the contact columns (担当者, 電話, メール) and the address are
+# kept as typed on purpose: they are the list's contact data, left out of exports
+# unless asked for.
+_LINE_FIELDS = ("名称", "業種", "担当者", "電話", "メール", "住所", "緯度", "経度")
+
+
+def mask_record(record: dict) -> tuple[dict, list]:
+    """``record`` with its free text (本業・サービス内容 and the four voices) masked,
+    after every typed field's length is checked; and what was masked, as
+    (欄, Masked) pairs. Raises TooLong or MaskingUnavailable."""
+    for column in _LINE_FIELDS:
+        check_length(act.text(record.get(column)), LINE_MAX, column)
+    masked, found = dict(record), []
+    for column in act.FREE_TEXT_COLUMNS:
+        result = mask_for_saving(act.text(record.get(column)), TEXT_MAX, column)
+        masked[column] = result.text
+        found += [(column, item) for item in result.found]
+    return masked, found
+
+
+def _record_text(record: dict) -> dict[str, str]:
+    """A record's typed fields as text, to tell whether two versions of it differ."""
+    return {column: "・".join(act.terms(record.get(column))) if column in act.MULTI_COLUMNS
+            else act.text(record.get(column)) for column in act.COLUMNS if column != "更新日"}
 
 
 # ------------------------------------------------------------------ small controls
@@ -322,10 +394,10 @@ def _options(values: Iterable[str], blank: str) -> list[tuple[str, str]]:
     return [(blank, "")] + [(value, value) for value in values]
 
 
-def _section(title: str, *children: widgets.Widget, note: str = "") -> widgets.VBox:
+def _section(title: str, *children: widgets.Widget, note: str = "", claim: str = "") -> widgets.VBox:
     head = f"<h4 style='margin:0.8em 0 0.2em'>{html.escape(title)}</h4>"
-    if note:
-        head += f"<div style='color:#555;font-size:12px'>{html.escape(note)}</div>"
+    if note or claim:
+        head += f"<div style='color:#555;font-size:12px'>{html.escape(note)}{autosave_claim(claim) if claim else ''}</div>"
     return widgets.VBox([widgets.HTML(head), *children])
 
 
@@ -364,9 +436,16 @@ class ActorsScreen(Screen):
                                              "text/csv")
         self._fill_area_controls()
         self.model.observe(lambda _change: self._refresh(), "revision")
+        first = self.model.issues[0].id if self.model.issues else ""
+        self._offer_text = SyncedText(self._offer, self.model.offer_slot(first), label="私たちが提供できること",
+                                      sync=self.sync,
+                                      on_saved=lambda text: self.model.offers.update({self._offer_text.slot.entry: text}))
+        self._offer_box.children = self._offer_text.widgets
+        self._offer.disabled = not first
         self._issue_pick.options = [(f"{i.id} {i.statement}", i.id) for i in self.model.issues]
         self._restore_draft()
         self._refresh()
+        self.sync.watch(self.model.reload)
         notice = own_town_notice(workspace, ("actors",), self._data_fixed,
                                  "主体は「2 登録・編集」で一件ずつ入れるか、「3 読み込みと重複」で読み込めます。")
         return [*notice, self._tabs]
@@ -471,8 +550,14 @@ class ActorsScreen(Screen):
             "ツドレバ取組区分": _CheckGroup([(a, a) for a in vocab.TSUDOREBA_APPROACHES], 3, "kit-check-approaches"),
             "対応できる状態像": _CheckGroup([(s, s) for s in vocab.TSUDOREBA_STATES], 4, "kit-check-states"),
         }
-        for control in self._fields.values():
+        for column, control in self._fields.items():
             control.observe(self._on_form_change, "value")
+            if isinstance(control, (widgets.Text, widgets.Textarea, widgets.Combobox)):
+                keep(control, f"{DRAFT_KEY}#{column}")
+        self._draft_timer = None
+        self._form_base: dict | None = None  # the record as the form loaded it
+        self._stale_record: dict | None = None
+        self._form_choice = Choice(lambda: self.save_form(force=True), self._reload_record, what="内容")
         for group in self._checks.values():
             group.on_change(self._on_form_change)
         self._area_section = _section("活動地区", self._checks["活動地区"], note="全域 = 市内のすべての地区")
@@ -500,7 +585,7 @@ class ActorsScreen(Screen):
                           "話が終わった後のひと言を書き留めます。"),
             _section("連絡先と所在地（個人情報: 書き出しには含めないのが既定です）",
                      f["担当者"], f["電話"], f["メール"], f["住所"], widgets.HBox([f["緯度"], f["経度"]])),
-            widgets.HBox([self._save, self._delete]), self._form_status])
+            widgets.HBox([self._save, self._delete]), self._form_status, self._form_choice])
 
     def _fill_area_controls(self) -> None:
         labels = [(act.area_label(c, self.model.area_names), c) for c in self.model.area_codes]
@@ -539,6 +624,8 @@ class ActorsScreen(Screen):
         """Fill the form with a saved actor, or empty it for a new one."""
         record = self.model.record(actor_id) if actor_id else None
         self._fill_form(record or act.empty_record())
+        self._form_base = record
+        self._form_choice.show(False)
         self._delete.disabled = record is None
         self._delete.description = "削除する"
         self._form_status.value = ""
@@ -555,6 +642,11 @@ class ActorsScreen(Screen):
             group.value = act.terms(record.get(column))
         self._editing = act.text(record.get("主体ID"))
         self._loading = False
+        for column in self._kept_fields():
+            mark_saved(self._fields[column], self._fields[column].value, self._fields[column].value)
+
+    def _kept_fields(self) -> list[str]:
+        return [c for c, control in self._fields.items() if "kit-keep" in control._dom_classes]
 
     def form_record(self) -> dict:
         """What the form holds, as a record of the list."""
@@ -568,11 +660,29 @@ class ActorsScreen(Screen):
         return record
 
     def _on_form_change(self, _change) -> None:
-        """Every keystroke is kept as a draft, so a reload never loses what was typed."""
+        """What is typed is kept as a draft once typing pauses, so a reload never
+        loses it; its free text is masked like the list's."""
         if self._loading or self.model is None:
             return
-        draft = {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.form_record().items()}
-        self.model.workspace.put(DRAFT_KEY, draft)
+        if self._draft_timer is not None:
+            self._draft_timer.cancel()
+        self._draft_timer = later(PAUSE, self._save_draft)
+
+    def _save_draft(self) -> None:
+        self._draft_timer = None
+        record = self.form_record()
+        try:
+            masked, _found = mask_record(record)
+            draft = {k: (list(v) if isinstance(v, tuple) else v) for k, v in masked.items()}
+            self.model.workspace.put(DRAFT_KEY, draft)
+        except SAVE_ERRORS as error:
+            self._form_status.value = failure_html(error)
+            return
+        except Exception as error:  # runs outside any cell: the page must still say it failed
+            self._form_status.value = message("error", f"下書きを保存できませんでした（予期しない問題: {type(error).__name__}）。")
+            return
+        for column in self._kept_fields():
+            mark_saved(self._fields[column], act.text(self._fields[column].value), act.text(draft.get(column)))
 
     def _restore_draft(self) -> None:
         draft = self.model.workspace.get(DRAFT_KEY)
@@ -580,26 +690,57 @@ class ActorsScreen(Screen):
             self.show_record(None)
             return
         self._fill_form(draft)
+        self._form_base = self.model.record(self._editing)
         self._delete.disabled = self.model.record(self._editing) is None
         self._form_status.value = message("info", "保存前の入力を復元しました。「保存する」でリストに反映されます。")
 
-    def save_form(self) -> str | None:
-        """Save the form into the list; returns the 主体ID, or None with problems shown."""
+    def save_form(self, force: bool = False) -> str | None:
+        """Save the form into the list; returns the 主体ID, or None with problems
+        shown. ``force`` overwrites what another device saved meanwhile, after the
+        page showed it."""
+        if self._draft_timer is not None:
+            self._draft_timer.cancel()
+            self._draft_timer = None
         record = self.form_record()
         bad = [c for c in ("緯度", "経度") if self._fields[c].value.strip() and record[c] is None]
         if bad:
             self._form_status.value = message("error", f"{'・'.join(bad)}は数字で入力してください（例: 36.1058）。")
             return None
-        actor_id, problems = self.model.save_record(record, self._today())
+        base = self._stale_record if force and self._stale_record is not None else self._form_base
+        self._form_choice.show(False)
+        try:
+            saved, result = attempt(self._form_status, lambda: self.model.save_record(record, self._today(), base))
+        except Stale as stale:
+            self._stale_record = stale.current
+            shown = "".join(f"<tr><td>{html.escape(c)}</td><td>{_cell(stale.current.get(c))}</td></tr>"
+                            for c in act.differing_fields(record, stale.current)
+                            if c in act.COLUMNS and c != "更新日")
+            self._form_status.value = (message("warning", f"{record['主体ID']} は、別のPCで先に書き換えられていました。"
+                                                          "この内容はまだ保存していません。どちらを残すか選んでください。")
+                                       + f"<table class='kit-table kit-theirs'><tr><th>項目</th>"
+                                         f"<th>別のPCで保存された値</th></tr>{shown}</table>")
+            self._form_choice.show(True)
+            return None
+        if not saved:
+            return None
+        actor_id, problems, found = result
         if problems:
             self._form_status.value = "".join(message("error", p) for p in problems)
             return None
-        self.model.workspace.delete(DRAFT_KEY)
+        self._stale_record = None
+        attempt(self._form_status, lambda: self.model.workspace.delete(DRAFT_KEY))
         self._editing = actor_id
         self._render_picker()
-        self._delete.disabled = False
-        self._form_status.value = message("ok", f"保存しました（主体ID {actor_id}）。")
+        self.show_record(actor_id)
+        self._form_status.value = message("ok", f"保存しました（主体ID {actor_id}）。") + masked_notice(found)
         return actor_id
+
+    def _reload_record(self) -> None:
+        """Take the other device's version of the record into the form."""
+        self._stale_record = None
+        self.model.reload()
+        self.show_record(self._editing or None)
+        self._form_status.value = message("info", "別のPCで保存された内容を読み込みました。")
 
     def delete_current(self) -> None:
         """First click asks, second click deletes."""
@@ -610,8 +751,9 @@ class ActorsScreen(Screen):
             self._form_status.value = message("warning", "もう一度押すと、この主体をリストから削除します。")
             return
         removed = self._editing
-        self.model.delete(removed)
-        self.model.workspace.delete(DRAFT_KEY)
+        if not attempt(self._form_status, lambda: (self.model.delete(removed),
+                                                    self.model.workspace.delete(DRAFT_KEY)))[0]:
+            return
         self.show_record(None)
         self._form_status.value = message("ok", f"{removed} を削除しました。")
 
@@ -640,15 +782,20 @@ class ActorsScreen(Screen):
             widgets.HBox([self._merge, self._keep_both])])
 
     def _on_loaded(self, result) -> None:
-        renamed = self.model.import_table(result.data)
+        saved, outcome = attempt(self._import_status, lambda: self.model.import_table(result.data))
+        if not saved:
+            return
+        renamed, report = outcome
         note = (f"主体IDが今のリストと重なった{len(renamed)}件には新しいIDを付けました"
                 f"（{'、'.join(f'{a}→{b}' for a, b in list(renamed.items())[:5])}{'…' if len(renamed) > 5 else ''}）。"
                 if renamed else "")
-        self._import_status.value = message("ok", f"{len(result.data)}件をリストに追加しました。{note}")
+        found = [(f"{row.ID} {row.列}", masking.Masked(row.種類, row.元の文字列, 0, 0)) for row in report.itertuples()]
+        self._import_status.value = (message("ok", f"{len(result.data)}件をリストに追加しました。{note}")
+                                     + masked_notice(found))
 
     def _undo_import(self) -> None:
-        self.model.undo_import()
-        self._import_status.value = message("ok", "読み込む前のリストに戻しました。")
+        if attempt(self._import_status, self.model.undo_import)[0]:
+            self._import_status.value = message("ok", "読み込む前のリストに戻しました。")
 
     def _render_duplicates(self) -> None:
         self._undo.disabled = not self.model.can_undo_import()
@@ -695,12 +842,18 @@ class ActorsScreen(Screen):
             return
         keep_id, drop_id = self._pair
         choices = {column: toggle.value for column, toggle in self._pair_choices.items()}
-        self.model.merge(keep_id, drop_id, choices, self._today())
+        try:
+            if not attempt(self._import_status, lambda: self.model.merge(keep_id, drop_id, choices, self._today()))[0]:
+                return
+        except KeyError:  # another device merged or deleted one of the two meanwhile
+            self.model.reload()
+            self._import_status.value = message("warning", "この2件は、別のPCで先に統合か削除がされていました。")
+            return
         self._import_status.value = message("ok", f"{drop_id} を {keep_id} に統合しました。")
 
     def keep_current_apart(self) -> None:
         if self._pair is not None:
-            self.model.dismiss(*self._pair)
+            attempt(self._dup_status, lambda: self.model.dismiss(*self._pair))
 
     # -- 4 地図と集計 ------------------------------------------------------------------
     def _build_views(self) -> None:
@@ -758,7 +911,7 @@ class ActorsScreen(Screen):
         self._candidates = widgets.HTML()
         self._offer = widgets.Textarea(layout=widgets.Layout(width="100%", height="4em"),
                                        placeholder=act.DEFAULT_OFFER)
-        self._offer.observe(self._on_offer, "value")
+        self._offer_box = widgets.VBox([self._offer])
         self._p_issue = widgets.Dropdown(options=_options(vocab.LIFE_ISSUES, "（すべての生活課題）"),
                                          layout=widgets.Layout(width="15em"))
         self._p_industry = widgets.Dropdown(options=_options(vocab.INDUSTRIES, "（すべての業種）"),
@@ -771,8 +924,9 @@ class ActorsScreen(Screen):
             widgets.HTML("<p>02でまとめた地域課題ごとに、生活課題と活動地区が合う主体を候補として並べます。"
                          "<b>赤</b>はリストに対応できる主体がいない課題（空白）、<b>黄</b>は一部の生活課題に候補がいない課題です。</p>"),
             self._issue_summary, self._issue_pick, self._candidates,
-            _section("この課題で、私たちが提供できること", self._offer,
-                     note="相手へのメッセージになります（書き出しのマッチングリストに入ります）。自動で保存されます。"),
+            _section("この課題で、私たちが提供できること", self._offer_box,
+                     note="相手へのメッセージになります（書き出しのマッチングリストに入ります）。",
+                     claim="自動で保存されます。"),
             widgets.HTML("<h4>取組事例集</h4><p>資料に載っている実際の連携事例です。生活課題や業種で探せます。</p>"),
             widgets.HBox([self._p_issue, self._p_industry, self._p_query]), self._p_list])
 
@@ -797,15 +951,8 @@ class ActorsScreen(Screen):
         close = closest_for_matches(self.precedents, found.head(CANDIDATES_SHOWN), self.model.actors,
                                     self.model.issues)
         self._candidates.value = candidates_html(found, close)
-        self._loading_offer = True
-        self._offer.value = self.model.offers.get(issue.id, "")
-        self._loading_offer = False
-
-    def _on_offer(self, change) -> None:
-        issue = self._current_issue() if self.model else None
-        if issue is None or getattr(self, "_loading_offer", False):
-            return
-        self.model.set_offer(issue.id, change["new"])
+        if self._offer_text.slot.entry != issue.id:
+            self._offer_text.bind(self.model.offer_slot(issue.id))
 
     def _render_precedents(self) -> None:
         found = search(self.precedents, life_issues=(self._p_issue.value,) if self._p_issue.value else (),

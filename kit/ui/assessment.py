@@ -31,7 +31,8 @@ from kit.masking import mask_table
 from kit.paths import SAMPLE_TOWN
 from kit.store import StoreError
 from kit.ui.checklist import ChecklistPanel
-from kit.ui.common import Screen, autosaved_text, download_link, message, town_line
+from kit.ui.common import Screen, autosave_claim, download_link, message, town_line
+from kit.ui.saving import Slot, SyncedText, attempt
 from kit.ui.town import DataRow, TownPicker, missing_data_html
 
 __all__ = ["MEMO_PROMPTS", "SETTINGS_KEY", "DATA_KINDS", "AssessmentModel", "AssessmentScreen", "memo_key"]
@@ -462,7 +463,7 @@ class AssessmentScreen(Screen):
         self._png_choice.value = self._png_choice.options[0]
         return widgets.VBox([
             widgets.HTML("<p>上で選んだ地区について、データから気づいたことを書き留めます。"
-                         "入力するそばから保存されます。</p>"),
+                         + autosave_claim("手を止めると保存されます。") + "</p>"),
             self._memo_box,
             widgets.HTML("<h4>書き出す</h4><p>Excelには、表と、全地区の気づきメモが入ります"
                          "（メモの中の氏名・電話番号などは伏せ字にします）。</p>"),
@@ -814,17 +815,15 @@ class AssessmentScreen(Screen):
 
     # ------------------------------------------------------------ memos
 
-    def _memo_widgets(self, area: str) -> list[tuple[widgets.Textarea, widgets.HTML]]:
+    def _memo_widgets(self, area: str) -> list[SyncedText]:
         if area not in self._memos:
-            pairs = []
+            memos = []
             for key, _heading, placeholder in MEMO_PROMPTS:
                 text = widgets.Textarea(placeholder=placeholder, layout=widgets.Layout(width="100%", height="4.5em"))
                 text.add_class(f"kit-memo-{key}")
-                status = widgets.HTML()
-                autosaved_text(text, status, self.workspace, memo_key(area, key))
-                text.observe(lambda _: self._drawn.pop(6, None), "value")
-                pairs.append((text, status))
-            self._memos[area] = pairs
+                memos.append(SyncedText(text, Slot(self.workspace, memo_key(area, key)), sync=self.sync,
+                                        on_saved=lambda _text: self._drawn.pop(6, None)))
+            self._memos[area] = memos
         return self._memos[area]
 
     def _show_memos(self) -> None:
@@ -836,8 +835,8 @@ class AssessmentScreen(Screen):
             # The heading travels with the area's text boxes in one widget, so the page
             # never shows one area's name above another area's memo.
             rows = [widgets.HTML(f"<h4>気づきメモ: {html.escape(name)}</h4>")]
-            for (_key, heading, _placeholder), (text, status) in zip(MEMO_PROMPTS, self._memo_widgets(area)):
-                rows += [widgets.HTML(f"<b>{html.escape(heading)}</b>"), text, status]
+            for (_key, heading, _placeholder), memo in zip(MEMO_PROMPTS, self._memo_widgets(area)):
+                rows += [widgets.HTML(f"<b>{html.escape(heading)}</b>"), *memo.widgets]
             self._memo_pages[area, name] = widgets.VBox(rows)
         self._memo_box.children = [self._memo_pages[area, name]]
 

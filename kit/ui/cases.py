@@ -19,12 +19,14 @@ import traitlets
 
 from kit import cases as cs
 from kit import datasets, vocab
-from kit.issues import SCOPES, STORE_KEY, RegionalIssue, sample_issues, save_issues
-from kit.masking import mask_table, mask_text, summary
+from kit.issues import SCOPES, STORE_KEY, RegionalIssue, sample_issues
+from kit.masking import MaskingUnavailable, mask_table, summary
 from kit.paths import SAMPLE_TOWN
 from kit.tagging import Suggestion, case_text, is_own_tag, ordered_tags, own_tags, suggest, tags_of
 from kit.tokens import warm_up
-from kit.ui.common import Screen, message
+from kit.ui.common import Screen, autosave_claim, message
+from kit.ui.saving import (LINE_MAX, SAVE_ERRORS, TEXT_MAX, Choice, Stale, TooLong, attempt, check_length,
+                           failure_html, keep, mark_saved, mask_for_saving, masked_notice, saved_html)
 from kit.ui.upload import UploadBox
 from kit.ui.town import own_town_notice
 
@@ -177,6 +179,25 @@ class CasesModel(traitlets.HasTraits):
         self.confirmed: dict[str, list[str]] = dict(workspace.get(cs.TAGS_KEY, {}) or {})
         self.groups: dict = workspace.get(cs.GROUPS_KEY) or cs.empty_groups()
         self.issues = [RegionalIssue.from_dict(item) for item in workspace.get(STORE_KEY) or []]
+        self._cases_written = workspace.updated_at(datasets.table_key("cases"))
+
+    def reload(self) -> bool:
+        """Read what another page or device saved since; True (and ``revision``
+        bumped) when anything differs from what this page shows."""
+        key = datasets.table_key("cases")
+        written = self.workspace.updated_at(key)
+        confirmed = dict(self.workspace.get(cs.TAGS_KEY, {}) or {})
+        groups = self.workspace.get(cs.GROUPS_KEY) or cs.empty_groups()
+        issues = [RegionalIssue.from_dict(item) for item in self.workspace.get(STORE_KEY) or []]
+        if (written, confirmed, groups, issues) == (self._cases_written, self.confirmed, self.groups, self.issues):
+            return False
+        if written != self._cases_written:
+            self.cases = datasets.for_workspace(self.workspace, "cases").reset_index(drop=True)
+            self.hidden = set(self.sample_case_ids())
+            self._cases_written = written
+        self.confirmed, self.groups, self.issues = confirmed, groups, issues
+        self.revision += 1
+        return True
 
     # -- derived -------------------------------------------------------------------
     @property
@@ -215,22 +236,43 @@ class CasesModel(traitlets.HasTraits):
         return len(missing)
 
     # -- the case list ------------------------------------------------------------------
-    def _commit_cases(self, cases: pd.DataFrame) -> None:
-        self.workspace.put_table(datasets.table_key("cases"), cases)
+    def _commit_cases(self, change: Callable[[pd.DataFrame], pd.DataFrame]) -> None:
+        """Store ``change`` applied to the stored case list (the sample town's while
+        none is stored), in one transaction: a case another device added stays."""
+        key = datasets.table_key("cases")
+        cases = self.workspace.update_table(
+            key, lambda stored: change(stored if stored is not None else datasets.sample("cases")))
+        self._cases_written = self.workspace.updated_at(key)
         self.cases = cases.reset_index(drop=True)
         self.hidden = set(self.sample_case_ids())
         self._change_groups(lambda state: state)
 
-    def save_case(self, masked_case: dict) -> None:
-        """Store one case whose free text has already been masked and shown."""
-        self._commit_cases(cs.upsert_case(self.cases, masked_case))
+    def save_case(self, masked_case: dict, base: dict | None) -> str:
+        """Store one case whose free text has already been masked and shown; returns
+        its 事例ID. ``base`` is the case as the form loaded it (None for a new one):
+        if the stored case differs from it, another device changed it meanwhile,
+        and :class:`Stale` is raised with the stored case; nothing is written."""
+        saved = dict(masked_case)
+
+        def change(cases: pd.DataFrame) -> pd.DataFrame:
+            if base is None:  # a new case takes the next free ID of the list as stored now
+                saved["事例ID"] = cs.next_case_id(cases)
+            else:
+                rows = cases[cases["事例ID"] == saved["事例ID"]]
+                current = rows.iloc[0].to_dict() if len(rows) else None
+                if current is not None and _case_text(current) != _case_text(base):
+                    raise Stale(current)
+            return cs.upsert_case(cases, saved)
+
+        self._commit_cases(change)
+        return saved["事例ID"]
 
     def import_cases(self, masked: pd.DataFrame) -> None:
         """Replace the case list with a masked file; its own tags take over."""
         incoming = set(masked["事例ID"])
         self.confirmed = self.workspace.update(
             cs.TAGS_KEY, lambda d: {k: v for k, v in (d or {}).items() if k not in incoming}, {})
-        self._commit_cases(masked)
+        self._commit_cases(lambda _stored: masked)
 
     # -- groups and statements ----------------------------------------------------------------
     def _change_groups(self, change: Callable[[dict], dict]) -> None:
@@ -244,37 +286,62 @@ class CasesModel(traitlets.HasTraits):
         self.groups = state
         kept = {g["id"] for g in state["groups"] if g["cards"]}
         if any(issue.id not in kept for issue in self.issues):
-            self.issues = [issue for issue in self.issues if issue.id in kept]
-            save_issues(self.workspace, self.issues)
+            stored = self.workspace.update(STORE_KEY, lambda issues: [i for i in issues or [] if i["id"] in kept])
+            self.issues = [RegionalIssue.from_dict(item) for item in stored]
         self.revision += 1
 
-    # Names and statements are typed freely, so they are masked like case text.
-    def group(self, cards: Sequence[str], name: str) -> None:
-        self._change_groups(lambda state: cs.group_cards(state, cards, mask_text(name).text))
+    # Names and statements are typed freely, so they are masked like case text; what
+    # was masked is returned for the page to show.
+    def group(self, cards: Sequence[str], name: str) -> list:
+        masked = mask_for_saving(name, LINE_MAX, "グループの名前")
+        self._change_groups(lambda state: cs.group_cards(state, cards, masked.text))
+        return list(masked.found)
 
-    def add_to_group(self, group_id: str, cards: Sequence[str]) -> None:
+    def add_to_group(self, group_id: str, cards: Sequence[str]) -> list:
         self._change_groups(lambda state: cs.add_cards(state, group_id, cards))
+        return []
 
-    def rename(self, group_id: str, name: str) -> None:
-        self._change_groups(lambda state: cs.rename_group(state, group_id, mask_text(name).text))
+    def rename(self, group_id: str, name: str) -> list:
+        masked = mask_for_saving(name, LINE_MAX, "グループの名前")
+        self._change_groups(lambda state: cs.rename_group(state, group_id, masked.text))
+        return list(masked.found)
 
-    def ungroup(self, group_id: str) -> None:
+    def ungroup(self, group_id: str) -> list:
         self._change_groups(lambda state: cs.ungroup(state, group_id))
+        return []
 
     def issue_for(self, group_id: str) -> RegionalIssue | None:
         return next((issue for issue in self.issues if issue.id == group_id), None)
 
-    def save_statement(self, group_id: str, statement: str, urgency: str, scope: str,
-                       evidence: str) -> RegionalIssue:
-        """Save a group's regional issue, its text masked; returns what was saved."""
+    def save_statement(self, group_id: str, statement: str, urgency: str, scope: str, evidence: str,
+                       base: RegionalIssue | None) -> tuple[RegionalIssue, list]:
+        """Save a group's regional issue, its text masked; returns what was saved and
+        what was masked as (欄, Masked) pairs. ``base`` is the issue as the page
+        showed it: if the stored one differs, :class:`Stale` is raised with it."""
+        texts = {"地域課題の文": mask_for_saving(statement, TEXT_MAX, "地域課題の文"),
+                 "根拠": mask_for_saving(evidence, TEXT_MAX, "根拠")}
         group = next(g for g in self.groups["groups"] if g["id"] == group_id)
-        issue = cs.issue_from_group(self.cards(), group, mask_text(statement).text, urgency=urgency,
-                                    scope=scope, evidence=mask_text(evidence).text)
-        others = [i for i in self.issues if i.id != group_id]
+        issue = cs.issue_from_group(self.cards(), group, texts["地域課題の文"].text, urgency=urgency,
+                                    scope=scope, evidence=texts["根拠"].text)
         order = [g["id"] for g in self.groups["groups"]]
-        self.issues = sorted([*others, issue], key=lambda i: order.index(i.id) if i.id in order else len(order))
-        save_issues(self.workspace, self.issues)
-        return issue
+
+        def replace(stored) -> list[dict]:
+            issues = [RegionalIssue.from_dict(item) for item in stored or []]
+            current = next((i for i in issues if i.id == group_id), None)
+            if current is not None and current not in (base, issue):
+                raise Stale(current)
+            issues = [*(i for i in issues if i.id != group_id), issue]
+            issues.sort(key=lambda i: order.index(i.id) if i.id in order else len(order))
+            return [i.to_dict() for i in issues]
+
+        self.issues = [RegionalIssue.from_dict(item) for item in self.workspace.update(STORE_KEY, replace)]
+        return issue, [(label, item) for label, result in texts.items() for item in result.found]
+
+
+def _case_text(case: dict) -> dict[str, str]:
+    """A case's fields as text, to tell whether two versions of it differ."""
+    return {column: _esc(case.get(column)) for column in ("地区コード", "年齢階級", "性別", "世帯", "要介護度",
+                                                          "緊急度", *cs.MASKED_COLUMNS)}
 
 
 # ------------------------------------------------------------------ screen
@@ -355,6 +422,7 @@ class CasesScreen(Screen):
                                 datasets.for_workspace(workspace, "areas"))
         self.model.observe(lambda _change: self._refresh(), "revision")
         self._refresh()
+        self.sync.watch(self.model.reload)
         notice = own_town_notice(workspace, ("cases",), self._data_fixed,
                                  "事例は「1 事例カード」の下の「事例を追加・編集する」で一件ずつ入れるか、"
                                  "「事例のファイルを読み込む」で読み込めます（氏名などは保存の前に伏せ字にします）。")
@@ -419,7 +487,11 @@ class CasesScreen(Screen):
                                       disabled=True)
         self._f_preview = widgets.HTML()
         self._f_status = widgets.HTML()
+        self._f_choice = Choice(lambda: self.save_form(force=True), self._reload_form, what="内容")
         self._pending_case: dict | None = None
+        self._stale_case: dict | None = None  # another device's version, shown in a conflict
+        self._form_base: dict | None = None   # the case as the form loaded it
+        self._form_dirty = False              # typed into since it was loaded
         self._f_pick.observe(lambda _c: self._fill_form(), "value")
         for control in (self._f_area, self._f_age, self._f_sex, self._f_household, self._f_care,
                         self._f_urgency, *self._f_texts.values()):
@@ -433,7 +505,8 @@ class CasesScreen(Screen):
             self._f_pick, widgets.HBox([self._f_area, self._f_urgency], layout=widgets.Layout(flex_flow="row wrap")),
             widgets.HBox([self._f_age, self._f_sex, self._f_household, self._f_care],
                          layout=widgets.Layout(flex_flow="row wrap")),
-            *texts, widgets.HBox([self._f_check, self._f_save]), self._f_preview, self._f_status])
+            *texts, widgets.HBox([self._f_check, self._f_save]), self._f_preview, self._f_status,
+            self._f_choice])
         form = widgets.Accordion([self._form_box], titles=("事例を追加・編集する",))
         form.selected_index = None
         self._form_accordion = form
@@ -441,6 +514,11 @@ class CasesScreen(Screen):
     def _render_form_picker(self) -> None:
         current = self._f_pick.value
         ids = list(self.model.cases["事例ID"])
+        if self._form_dirty and (current in ids or current == _NEW):
+            # Another device saved: keep what is being typed; saving will compare.
+            self._f_pick.options = [("新しい事例を追加", _NEW), *((i, i) for i in ids)]
+            self._f_pick.value = current
+            return
         self._f_pick.options = [("新しい事例を追加", _NEW), *((i, i) for i in ids)]
         self._f_area.options = [("（選ぶ）", ""), *((n, c) for c, n in self.model.area_names.items())]
         self._f_pick.value = current if current in ids else _NEW
@@ -450,6 +528,8 @@ class CasesScreen(Screen):
         if self.model is None:
             return
         case = self.model.case(self._f_pick.value) or {}
+        self._form_base, self._form_dirty = (case or None), False
+        self._f_choice.show(False)
         quiet, self._quiet = self._quiet, True
         try:
             for control, column in ((self._f_area, "地区コード"), (self._f_age, "年齢階級"), (self._f_sex, "性別"),
@@ -466,6 +546,7 @@ class CasesScreen(Screen):
     def _form_changed(self) -> None:
         if self._quiet:
             return
+        self._form_dirty = True
         self._pending_case = None
         self._f_save.disabled = True
         self._f_preview.value = ""
@@ -482,7 +563,15 @@ class CasesScreen(Screen):
         """Mask the form's text and show what will be stored; enable saving when complete."""
         case = self._form_values()
         problems = cs.check_case(case, self.model.area_names)
-        masked, found = cs.mask_case(case)
+        try:
+            for column in cs.MASKED_COLUMNS:
+                check_length(case.get(column) or "", TEXT_MAX, column)
+            masked, found = cs.mask_case(case)
+        except (TooLong, MaskingUnavailable) as error:
+            self._f_preview.value = failure_html(error)
+            self._pending_case = None
+            self._f_save.disabled = True
+            return
         preview = "".join(f"<li><b>{html.escape(c)}</b>: {_esc(masked.get(c))}</li>"
                           for c in cs.MASKED_COLUMNS if masked.get(c))
         self._f_preview.value = (masked_items_html(found)
@@ -491,14 +580,41 @@ class CasesScreen(Screen):
         self._pending_case = None if problems else masked
         self._f_save.disabled = bool(problems)
 
-    def save_form(self) -> None:
+    def save_form(self, force: bool = False) -> None:
+        """Store the checked case; ``force`` overwrites what another device saved
+        meanwhile (after the page showed it)."""
         if self._pending_case is None:
             return
         case = self._pending_case
-        self.model.save_case(case)
-        self._f_status.value = message("ok", f"{case['事例ID']} を保存しました（伏せ字にした文章だけを保存しています）。")
-        self._f_pick.value = case["事例ID"]
+        base = self._form_base
+        if force and base is not None:
+            base = self.model.case(case["事例ID"]) if self._stale_case is None else self._stale_case
+        self._f_choice.show(False)
+        try:
+            saved, case_id = attempt(self._f_status, lambda: self.model.save_case(case, base))
+        except Stale as stale:
+            self._stale_case = stale.current
+            texts = "".join(f"<li><b>{html.escape(c)}</b>: {_esc(stale.current.get(c))}</li>"
+                            for c in cs.MASKED_COLUMNS if _esc(stale.current.get(c)))
+            self._f_status.value = (message("warning", f"{case['事例ID']} は、別のPCで先に書き換えられていました。"
+                                                       "この内容はまだ保存していません。どちらを残すか選んでください。")
+                                    + f"<p>別のPCで保存された内容:</p><ul class='kit-theirs'>{texts}</ul>")
+            self._f_choice.show(True)
+            return
+        if not saved:
+            return
+        self._stale_case = None
+        self._f_status.value = message("ok", f"{case_id} を保存しました（伏せ字にした文章だけを保存しています）。")
+        self._form_dirty = False
+        self._f_pick.value = case_id
         self._fill_form()
+
+    def _reload_form(self) -> None:
+        """Take the other device's version of the case into the form."""
+        self._stale_case = None
+        self.model.reload()
+        self._fill_form()
+        self._f_status.value = message("info", "別のPCで保存された内容を読み込みました。")
 
     # -- import a cases file, masked --------------------------------------------------------
     def _build_import(self) -> None:
@@ -520,7 +636,11 @@ class CasesScreen(Screen):
         self._cards_tab.children = [*self._cards_tab.children, self._form_accordion, accordion]
 
     def _on_loaded(self, result) -> None:
-        masked, report = mask_table(result.data, cs.MASKED_COLUMNS, id_column="事例ID")
+        try:
+            masked, report = mask_table(result.data, cs.MASKED_COLUMNS, id_column="事例ID")
+        except MaskingUnavailable as error:
+            self._import_preview.value = failure_html(error)
+            return
         self._pending_import = masked
         counts = report["種類"].value_counts().to_dict()
         shown = report.head(_SHOWN_MASKS)
@@ -537,7 +657,8 @@ class CasesScreen(Screen):
     def confirm_import(self) -> None:
         if self._pending_import is None:
             return
-        self.model.import_cases(self._pending_import)
+        if not attempt(self._import_preview, lambda: self.model.import_cases(self._pending_import))[0]:
+            return
         self._import_preview.value = message("ok", f"{len(self._pending_import)}件の事例を取り込みました"
                                                    "（伏せ字にした文章だけを保存しています）。")
         self._pending_import = None
@@ -560,7 +681,7 @@ class CasesScreen(Screen):
         self._tag_tab = widgets.VBox([
             widgets.HTML("<p>事例ごとに、困っている<b>生活課題</b>に印を付けます。キットが本文から提案します（★）。"
                          "提案は手がかりにすぎません。本人の望みに照らして確かめ、付け外ししてください。"
-                         "付けた印はすぐに保存されます。</p>"),
+                         + autosave_claim("付けた印はすぐに保存されます。") + "</p>"),
             self._t_pick, self._t_text, self._t_suggest, widgets.HBox([self._t_accept, self._t_next]),
             self._t_boxes, self._t_status])
 
@@ -596,14 +717,16 @@ class CasesScreen(Screen):
         if self._quiet or self.model is None:
             return
         case_id = self._t_pick.value
-        self.model.set_tags(case_id, self._t_boxes.value)
+        if not attempt(self._t_status, lambda: self.model.set_tags(case_id, self._t_boxes.value))[0]:
+            return
         self._t_status.value = (f'<span class="kit-saved" style="color:#1d6b35">{html.escape(case_id)} の生活課題を'
                                 f'保存しました: {html.escape("・".join(self._t_boxes.value) or "なし")}</span>')
 
     def accept_suggestions(self) -> None:
         case_id = self._t_pick.value
         tags = (*self.model.tags.get(case_id, ()), *self._suggested)
-        self.model.set_tags(case_id, tags)
+        if not attempt(self._t_status, lambda: self.model.set_tags(case_id, tags))[0]:
+            return
         self._t_status.value = (f'<span class="kit-saved" style="color:#1d6b35">{html.escape(case_id)} に提案を'
                                 f'付けました: {html.escape("・".join(self.model.tags[case_id]) or "なし")}</span>')
 
@@ -694,20 +817,25 @@ class CasesScreen(Screen):
                            layout=widgets.Layout(border="1px solid #ccd", padding="4px", margin="4px 0"))
         return box
 
-    def _safely(self, action: Callable[[], None]) -> None:
+    def _safely(self, action: Callable[[], list]) -> bool:
+        """Run a change of the groups; show why it failed, or what masking hid."""
         try:
-            action()
+            found = action()
+        except SAVE_ERRORS as error:
+            self._g_status.value = failure_html(error)
+            return False
         except ValueError as error:
             self._g_status.value = message("error", str(error))
-            return
-        self._g_status.value = ""
+            return False
+        self._g_status.value = masked_notice(found)
+        return True
 
     def make_group(self) -> None:
         name = self._g_name.value
-        self._safely(lambda: self.model.group(self._g_loose.value, name))
-        if not self._g_status.value:
+        if self._safely(lambda: self.model.group(self._g_loose.value, name)):
             self._g_name.value = ""
-            self._g_status.value = message("ok", f"グループ「{self.model.groups['groups'][-1]['name']}」をつくりました。")
+            self._g_status.value = (message("ok", f"グループ「{self.model.groups['groups'][-1]['name']}」をつくりました。")
+                                    + self._g_status.value)
 
     # -- 5 地域課題の文章 -------------------------------------------------------------------
     def _build_statements(self) -> None:
@@ -748,23 +876,53 @@ class CasesScreen(Screen):
                                     continuous_update=False, layout=widgets.Layout(width="100%", height="4em"))
         figures = widgets.Button(description="地域診断（01）の数字を加える", icon="plus", layout=widgets.Layout(width="auto"))
         status = widgets.HTML()
+        shown = {"issue": issue}   # the issue as this box last showed or saved it
+        for box, part in ((statement, "statement"), (evidence, "evidence")):
+            keep(box, f"{STORE_KEY}#{group['id']}#{part}")
+            mark_saved(box, box.value, box.value)
 
-        def save(_change=None) -> None:
+        def show(saved: RegionalIssue) -> None:
+            quiet, self._quiet = self._quiet, True
+            statement.value, evidence.value = saved.statement, saved.evidence
+            urgency.value, scope.value = saved.urgency, saved.scope
+            self._quiet = quiet
+            shown["issue"] = saved
+
+        def save(_change=None, base: RegionalIssue | None = None) -> None:
             if self._quiet:
                 return
             if not statement.value.strip():
                 status.value = message("warning", "地域課題の文を書くと保存します。")
                 return
-            issue = self.model.save_statement(group["id"], statement.value, urgency.value, scope.value,
-                                              evidence.value)
-            note = ""
-            if (issue.statement, issue.evidence) != (statement.value.strip(), evidence.value):
-                note = "（名前や連絡先などを伏せ字にしました）"
-                quiet, self._quiet = self._quiet, True
-                statement.value, evidence.value = issue.statement, issue.evidence
-                self._quiet = quiet
-            status.value = f'<span class="kit-saved" style="color:#1d6b35">保存しました{note}</span>'
+            sent = (statement.value, evidence.value)
+            choice.show(False)
+            try:
+                saved, result = attempt(status, lambda: self.model.save_statement(
+                    group["id"], statement.value, urgency.value, scope.value, evidence.value,
+                    shown["issue"] if base is None else base))
+            except Stale as stale:
+                shown["theirs"] = stale.current
+                status.value = (message("warning", "この課題の文は、別のPCで先に書き換えられていました。"
+                                                   "この入力はまだ保存していません。どちらを残すか選んでください。")
+                                + f'<div class="kit-theirs">別のPCで保存された文: {html.escape(stale.current.statement)}'
+                                  f"<br>根拠: {html.escape(stale.current.evidence)}</div>")
+                choice.show(True)
+                return
+            if not saved:
+                return
+            issue, found = result
+            show(issue)
+            mark_saved(statement, sent[0], issue.statement)
+            mark_saved(evidence, sent[1], issue.evidence)
+            status.value = saved_html() + masked_notice(found)
             self._render_saved()
+
+        def take_theirs() -> None:
+            show(shown.pop("theirs"))
+            choice.show(False)
+            status.value = message("info", "別のPCで保存された文にしました。")
+
+        choice = Choice(lambda: save(base=shown.pop("theirs", None)), take_theirs, what="文")
 
         def add_figures(_button) -> None:
             lines = self._area_figures(profile["地区コード"])
@@ -780,7 +938,7 @@ class CasesScreen(Screen):
         return widgets.VBox([
             widgets.HTML(f"<b>{html.escape(group['name'])}</b> <small>（{html.escape(where)}・"
                          f"{html.escape('・'.join(profile['生活課題']))}・事例{len(profile['事例ID'])}件）</small>"),
-            statement, widgets.HBox([urgency, scope]), widgets.HTML("根拠"), evidence, figures, status],
+            statement, widgets.HBox([urgency, scope]), widgets.HTML("根拠"), evidence, figures, status, choice],
             layout=widgets.Layout(border="1px solid #ccd", padding="4px", margin="4px 0"))
 
     def _area_figures(self, codes: Sequence[str]) -> list[str]:
@@ -846,7 +1004,9 @@ class CasesScreen(Screen):
                 f"<th>範囲</th><th>事例</th><th>根拠</th></tr>{rows}</table></details>")
 
     def _fill_answers(self) -> None:
-        count = self.model.fill_answer_tags()
+        saved, count = attempt(self._x_result, self.model.fill_answer_tags)
+        if not saved:
+            return
         self._x_result.value = message("ok" if count else "info",
                                        f"{count}件の事例に模範解答のタグを付けました。「4 グループ化」に進めます。"
                                        if count else "タグのない見本の事例はありません。")

@@ -16,8 +16,9 @@ import pandas as pd
 
 from kit import checklist as cl
 from kit.export import export_filename, to_xlsx
-from kit.masking import mask_table
+from kit.masking import Masked, mask_table
 from kit.ui.common import download_link, message
+from kit.ui.saving import LINE_MAX, TEXT_MAX, TooLong, attempt, check_length, failure_html, masked_notice, saved_html
 
 __all__ = ["TABLE_KEY", "ChecklistPanel"]
 
@@ -46,6 +47,7 @@ class ChecklistPanel(widgets.VBox):
         self._q3 = [widgets.Checkbox(description=c.text, indent=False, layout=_WIDE) for c in cl.Q3_CHOICES]
         self._q4 = [widgets.Checkbox(description=c.text, indent=False, layout=_WIDE) for c in cl.Q4_CHOICES]
         self._result = widgets.HTML()
+        self._saved = widgets.HTML()
         self._add = widgets.Button(description="一覧に追加（同じ名前は置き換え）", icon="plus",
                                    layout=widgets.Layout(width="20em"))
         self._upload = widgets.FileUpload(accept=".csv,.xlsx", multiple=False, description="回答の表を読み込む",
@@ -75,7 +77,7 @@ class ChecklistPanel(widgets.VBox):
             widgets.HTML("<b>Q2</b>"), self._q2,
             widgets.HTML(f"<b>Q3</b> {html.escape(cl.Q3_TEXT)}"), *self._q3,
             widgets.HTML(f"<b>Q4</b> {html.escape(cl.Q4_TEXT)}"), *self._q4,
-            self._result, self._add,
+            self._result, self._add, self._saved,
             widgets.HTML("<h4>多くの市町村の回答をまとめて読み込む</h4>"
                          "<p>1行に1市町村。列: 市町村名, Q1-1, Q1-2, Q1-3（はい/いいえ）, Q2, Q3, Q4"
                          "（Q3・Q4は選択肢の文言か短い名前を「;」や「、」で区切る）。"
@@ -104,11 +106,22 @@ class ChecklistPanel(widgets.VBox):
         self.table = saved if saved is not None else pd.DataFrame(columns=list(cl.COLUMNS))
         self._render_table()
 
-    def _save(self, table: pd.DataFrame) -> None:
-        self.table = table.reset_index(drop=True)
-        if self.workspace is not None:
-            self.workspace.put_table(TABLE_KEY, self.table)
+    def _save(self, table: pd.DataFrame, status: widgets.HTML) -> str | None:
+        """Store ``table`` with its Q2 masked and show it; returns the notice of what
+        was masked. On failure say why in ``status`` and keep the table as it was."""
+        def store() -> tuple[pd.DataFrame, pd.DataFrame]:
+            masked, report = mask_table(table.reset_index(drop=True), ["Q2"], id_column="市町村名")
+            if self.workspace is not None:
+                self.workspace.put_table(TABLE_KEY, masked)
+            return masked, report
+
+        saved, result = attempt(status, store)
+        if not saved:
+            return None
+        self.table, report = result
         self._render_table()
+        return masked_notice([(name, Masked(kind, original, 0, 0)) for name, kind, original
+                              in zip(report["ID"], report["種類"], report["元の文字列"])])
 
     # ------------------------------------------------------------ form
 
@@ -142,11 +155,20 @@ class ChecklistPanel(widgets.VBox):
         if not name:
             return
         answers = self.answers()
+        try:
+            check_length(name, LINE_MAX, "市町村名")
+            check_length(answers.q2, TEXT_MAX, "Q2")
+        except TooLong as error:
+            self._saved.value = failure_html(error)
+            return
         row = {"市町村名": name, "Q2": answers.q2, "Q3": ";".join(answers.q3), "Q4": ";".join(answers.q4)}
         row.update({step.key: {True: cl.YES, False: cl.NO, None: ""}[value]
                     for step, value in zip(cl.Q1_STEPS, answers.q1)})
         kept = self.table[self.table["市町村名"] != name]
-        self._save(pd.concat([kept, pd.DataFrame([row], columns=list(cl.COLUMNS))], ignore_index=True))
+        notice = self._save(pd.concat([kept, pd.DataFrame([row], columns=list(cl.COLUMNS))], ignore_index=True),
+                            self._saved)
+        if notice is not None:
+            self._saved.value = saved_html(f"（{name}）") + notice
 
     # ------------------------------------------------------------ upload
 
@@ -167,8 +189,10 @@ class ChecklistPanel(widgets.VBox):
             self._upload_status.value = (message("error", f"{filename} を読み込めませんでした。今の一覧はそのままです。")
                                          + f"<ul>{items}{more}</ul>")
             return False
-        self._save(table)
-        self._upload_status.value = message("ok", f"{filename}: {len(table)}市町村の回答を読み込みました")
+        notice = self._save(table, self._upload_status)
+        if notice is None:
+            return False
+        self._upload_status.value = message("ok", f"{filename}: {len(table)}市町村の回答を読み込みました") + notice
         return True
 
     # ------------------------------------------------------------ results

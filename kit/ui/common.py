@@ -18,7 +18,7 @@ from kit.pages import LANDING
 from kit.store import StoreError, Workspace, open_store
 from kit.workspace import DEFAULT_WORKSPACE, page_link
 
-__all__ = ["Screen", "message", "link_button", "autosaved_text", "page_style", "resolve_workspace",
+__all__ = ["Screen", "message", "link_button", "autosave_claim", "page_style", "resolve_workspace",
            "download_link", "clock_html", "WorkshopClock", "workshop_clock", "town_line", "MismatchBox",
            "RELOAD_PAGE"]
 
@@ -30,11 +30,18 @@ _MESSAGE_COLOURS = {
 }
 
 
-def message(kind: str, text: str) -> str:
-    """A coloured box around ``text`` (escaped here, so callers pass raw text)."""
+def message(kind: str, text: str, extra_html: str = "") -> str:
+    """A coloured box around ``text`` (escaped here, so callers pass raw text) and
+    ``extra_html`` (markup the caller built, such as :func:`autosave_claim`)."""
     background, colour = _MESSAGE_COLOURS[kind]
     return (f'<div class="kit-message kit-{kind}" style="background:{background};color:{colour};'
-            f'padding:0.5em 0.8em;border-radius:4px;margin:0.3em 0">{html.escape(text)}</div>')
+            f'padding:0.5em 0.8em;border-radius:4px;margin:0.3em 0">{html.escape(text)}{extra_html}</div>')
+
+
+def autosave_claim(text: str) -> str:
+    """A promise that work saves itself; the page template hides it while the page
+    is disconnected from its server, when the promise does not hold."""
+    return f'<span class="kit-autosave-claim">{html.escape(text)}</span>'
 
 
 def link_button(href: str, label: str) -> str:
@@ -42,25 +49,6 @@ def link_button(href: str, label: str) -> str:
     return (f'<a class="kit-link-button" href="{html.escape(href)}" style="display:inline-block;'
             f'padding:0.35em 1em;background:#1f5f99;color:#fff;border-radius:4px;'
             f'text-decoration:none">{html.escape(label)}</a>')
-
-
-def autosaved_text(text: widgets.Textarea | widgets.Text, status: widgets.HTML,
-                   workspace, key: str) -> None:
-    """Fill ``text`` from the workspace and save every change back at once.
-
-    If saving fails the text stays in the browser and the status says so, so the
-    user can copy it somewhere safe instead of losing it."""
-    text.value = workspace.get(key, "") or ""
-
-    def save(change) -> None:
-        try:
-            workspace.put(key, change["new"])
-        except Exception as error:  # any store failure must reach the user, not a log
-            status.value = message("error", f"保存できませんでした。文章をコピーして控えてください。({error})")
-            return
-        status.value = f'<span class="kit-saved" style="color:#1d6b35">保存しました ({datetime.now():%H:%M:%S})</span>'
-
-    text.observe(save, "value")
 
 
 # Put into an HTML widget, makes the browser load the page again (the template's
@@ -111,12 +99,13 @@ def resolve_workspace(store, requested: str | None):
         return None, message("error", str(error)) + back
     home = html.escape(page_link(LANDING.file, wk.link_value(workspace)))
     if isinstance(workspace, wk.TeamWorkspace):
-        where = f"研修「{workspace.title}」のチーム「{workspace.team}」で作業中・自動保存"
+        where = html.escape(f"研修「{workspace.title}」のチーム「{workspace.team}」で作業中") + autosave_claim("・自動保存")
     else:
         note = ("" if requested else
                 f"（ワークスペースを選ばずに開いたため「{DEFAULT_WORKSPACE}」に保存します）")
-        where = f"ワークスペース「{workspace.name}」で作業中・自動保存{note}"
-    banner = f'<div class="kit-banner">{html.escape(where)} ｜ <a href="{home}">はじめに に戻る</a></div>'
+        where = (html.escape(f"ワークスペース「{workspace.name}」で作業中") + autosave_claim("・自動保存")
+                 + html.escape(note))
+    banner = f'<div class="kit-banner">{where} ｜ <a href="{home}">はじめに に戻る</a></div>'
     return workspace, banner
 
 
@@ -252,11 +241,14 @@ class Screen:
     preheated kernel); :meth:`open` then binds them to the workspace named in the
     visitor's URL, under a banner saying where work is saved and the workshop's
     countdown. The page is :attr:`view`, and the screen displays as it; the
-    screen is not itself a widget, as ``Widget.open`` is how a widget opens its comm."""
+    screen is not itself a widget, as ``Widget.open`` is how a widget opens its comm.
+    :attr:`sync` (a :class:`kit.ui.saving.PageSync`) tells the screen's parts when
+    another device saved in the workspace."""
 
     def __init__(self, store=None, css_class: str = "", css: str = ""):
         self._store = store if store is not None else open_store()
         self.workspace = None
+        self.sync = None
         self._style = widgets.VBox([page_style(), widgets.HTML(css)]) if css else page_style()
         self._banner = widgets.HTML()
         self._town_line = widgets.HTML()
@@ -276,11 +268,14 @@ class Screen:
         if workspace is None:
             self.view.children = [self._style, self._banner]
             return self
+        from kit.ui.saving import PageSync  # saving builds on this module's message()
+
         self.workspace = workspace
+        self.sync = PageSync(workspace)
         self._mismatch.show(workspace)
         self._town_line.value = town_line(tw.current(workspace))
         self.view.children = [self._style, self._banner, workshop_clock(workspace), self._town_line,
-                              self._mismatch, *self._bind(workspace)]
+                              self._mismatch, *self._bind(workspace), self.sync]
         return self
 
     def _data_fixed(self) -> None:

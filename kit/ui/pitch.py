@@ -23,13 +23,17 @@ from kit.cross_sector import (FUKUSAKI, MEASURE_EXAMPLES, CrossSector, StandardA
                               area_count, effect_chart)
 from kit.export import export_filename
 from kit.issues import load_issues
-from kit.pitch import (RUBRIC, RUBRIC_LEVELS, REVIEWS_KEY, TEXT_FIELDS, Figure, Partner, Pitch, TownTables,
-                       check, load_pitch, masked, partner_from_actor, partner_options, rank_cases,
-                       review_summary, save_field, story_from_case, submit_review, suggested_figures)
+from kit.masking import MaskResult
+from kit.pitch import (DRAFT_PREFIX, RUBRIC, RUBRIC_LEVELS, REVIEWS_KEY, TEXT_FIELDS, Figure, Partner, Pitch,
+                       TownTables, check, load_pitch, mask_keeping, masked, partner_from_actor, partner_names,
+                       partner_options, rank_cases, review_summary, save_field, story_from_case, submit_review,
+                       suggested_figures, update_field)
 from kit.pitch_export import PPTX_MIME, chart_images, to_html, to_pptx
-from kit.store import StoreError
+from kit.tokens import warm_up
 from kit.ui.common import Screen, download_link, message
 from kit.ui.town import own_town_notice
+from kit.ui.saving import (LINE_MAX, PAUSE, SAVE_ERRORS, TEXT_MAX, Slot, SyncedText, attempt, failure_html, later,
+                           mask_for_saving, masked_notice, saved_html)
 from kit.vocab import CROSS_SECTOR_FIELDS, THREE_WAY_GAINS
 from kit.workshop import review_names
 
@@ -78,6 +82,15 @@ class PitchModel(traitlets.HasTraits):
         save_field(self.workspace, name, value)
         self.pitch = replace(self.pitch, **{name: value})
 
+    def change(self, name: str, change, default=()) -> None:
+        """Save ``change`` applied to the part as stored now (not as this page last
+        saw it), so another PC's additions to a list are kept."""
+        self.pitch = replace(self.pitch, **{name: update_field(self.workspace, name, change, default)})
+
+    def mask(self, text: str) -> "MaskResult":
+        """Masking for this pitch's free text: the partners' names are no personal data."""
+        return mask_keeping(text, partner_names(self.pitch))
+
 
 class _ItemRow(widgets.HBox):
     """One substitute measure of the cross-sector calculator."""
@@ -113,6 +126,7 @@ class PitchScreen(Screen):
         self._issues = []
         self._filling = False  # True while open() puts saved values into widgets
 
+        warm_up()  # builds the tokenizer now (phase 1), not on the first case chosen
         self._status = widgets.HTML()
         self._prompts = widgets.HTML()
         self._build_ingredients()
@@ -142,29 +156,58 @@ class PitchScreen(Screen):
                 "info", f"地域診断の数字を候補に出せません（{html.escape(reason)}）。下の欄に数字と出典を入れてください。")
         self._area_names = dict(zip(areas["地区コード"], areas["地区名"]))
         self._issues = load_issues(workspace)
+        self._areas = area_count(areas)
         self._filling = True
         try:
             self.model.load(workspace)
-            self._fill(self.model.pitch, area_count(areas))
+            self._fill(self.model.pitch, self._areas)
         finally:
             self._filling = False
+        for name, area in self._texts.items():
+            self._canvas[name] = SyncedText(area, Slot(workspace, DRAFT_PREFIX + name), label=TEXT_FIELDS[name][1],
+                                            sync=self.sync, mask=self.model.mask,
+                                            on_saved=lambda text, name=name: self._text_saved(name, text))
+            self._text_boxes[name].children = self._canvas[name].widgets
+        self.sync.watch(self._follow)
         self._show_received()
         self._on_pitch()
         notice = own_town_notice(workspace, ("cases", "actors"), self._data_fixed,
                                  "事例は「個別事例から地域課題へ」、主体は「多様な主体リスト」のページで入れます。")
         return [*notice, self._prompts, self._status, self._tabs]
 
-    # -- saving ----------------------------------------------------------------------------
-    def _set(self, name: str, value) -> None:
-        if self._filling:
+    def _text_saved(self, name: str, text: str) -> None:
+        self.model.pitch = replace(self.model.pitch, **{name: text})
+
+    def _follow(self) -> None:
+        """Show the parts of the pitch another PC of the team saved (its texts follow
+        by themselves)."""
+        stored = load_pitch(self.workspace)
+        parts = [name for name in ("issue", "figures", "story", "partners", "cross_sector", "standard")
+                 if getattr(stored, name) != getattr(self.model.pitch, name)]
+        if not parts:
             return
-        try:
-            self.model.set(name, value)
-        except StoreError as error:
-            self._status.value = message("error", f"保存できませんでした。入力した内容を控えてください。（{error}）")
-            return
-        self._status.value = (f'<span class="kit-saved" style="color:#1d6b35">保存しました'
+        with self._quiet():
+            self.model.pitch = replace(self.model.pitch, **{name: getattr(stored, name) for name in parts})
+            self._fill(self.model.pitch, self._areas)
+        self._status.value = (f'<span class="kit-followed" style="color:#1f5f99">別のPCで保存された内容を表示しています'
                               f' ({datetime.now():%H:%M:%S})</span>')
+
+    # -- saving ----------------------------------------------------------------------------
+    def _set(self, name: str, value) -> bool:
+        if self._filling:
+            return False
+        return self._saving(lambda: self.model.set(name, value))
+
+    def _saving(self, action, found=()) -> bool:
+        """Run a save of the pitch; say on the page that it was saved (and what was
+        masked), or why not."""
+        if not attempt(self._status, action)[0]:
+            return False
+        self._status.value = saved_html() + masked_notice(found)
+        return True
+
+    def _masked_line(self, text: str, label: str) -> MaskResult:
+        return mask_for_saving(text, LINE_MAX, label, self.model.mask)
 
     @contextmanager
     def _quiet(self):
@@ -267,7 +310,8 @@ class PitchScreen(Screen):
 
     def _add_suggested(self, _button=None) -> None:
         if self._fig_suggest.value is not None:
-            self._set_figures(self.model.pitch.figures + (self._suggestions[self._fig_suggest.value],))
+            figure = self._suggestions[self._fig_suggest.value]
+            self._change_figures(lambda figures: figures + (figure,))
 
     def _show_issue(self, issue) -> None:
         if issue is None:
@@ -279,16 +323,16 @@ class PitchScreen(Screen):
                                   f'{html.escape("・".join(issue.life_issues) or "未設定")} ／ 地区: '
                                   f"{html.escape(areas)} ／ 緊急度: {html.escape(issue.urgency)}{evidence}</div>")
 
-    def _figure_row(self, index: int, figure: Figure) -> widgets.Widget:
+    def _figure_row(self, figure: Figure) -> widgets.Widget:
         remove = _button("削除", "trash")
-        remove.on_click(lambda _: self._set_figures(
-            self.model.pitch.figures[:index] + self.model.pitch.figures[index + 1:]))
+        remove.on_click(lambda _: self._change_figures(lambda figures: tuple(f for f in figures if f != figure)))
         source = f"（出典: {figure.source}）" if figure.source else "（出典なし）"
         return widgets.HBox([widgets.HTML(html.escape(figure.text() + source)), remove])
 
-    def _set_figures(self, figures: tuple[Figure, ...]) -> None:
-        self._set("figures", figures)
-        self._figure_rows.children = [self._figure_row(i, f) for i, f in enumerate(self.model.pitch.figures)]
+    def _change_figures(self, change, found=()) -> bool:
+        saved = self._saving(lambda: self.model.change("figures", change), found)
+        self._figure_rows.children = [self._figure_row(f) for f in self.model.pitch.figures]
+        return saved
 
     def _add_figure(self, _button=None) -> None:
         label = self._fig_label.value.strip()
@@ -298,11 +342,19 @@ class PitchScreen(Screen):
         if not math.isfinite(self._fig_value.value):
             self._fig_message.value = message("warning", "値は数で入れてください。")
             return
-        figure = Figure(label=label, value=self._fig_value.value, unit=self._fig_unit.value.strip(),
-                        source=self._fig_source.value.strip(),
-                        town_value=self._fig_town.value if self._fig_compare.value else None,
-                        town_label=self._fig_town_label.value.strip() or "市全体")
-        self._set_figures(self.model.pitch.figures + (figure,))
+        try:
+            texts = {"label": self._masked_line(label, "何の数字"),
+                     "unit": self._masked_line(self._fig_unit.value.strip(), "単位"),
+                     "source": self._masked_line(self._fig_source.value.strip(), "出典"),
+                     "town_label": self._masked_line(self._fig_town_label.value.strip() or "市全体", "比べる相手")}
+        except SAVE_ERRORS as error:
+            self._fig_message.value = failure_html(error)
+            return
+        figure = Figure(value=self._fig_value.value, town_value=self._fig_town.value if self._fig_compare.value else None,
+                        **{part: result.text for part, result in texts.items()})
+        found = [item for result in texts.values() for item in result.found]
+        if not self._change_figures(lambda figures: figures + (figure,), found):
+            return
         self._fig_message.value = ""
         self._fig_label.value, self._fig_value.value, self._fig_source.value = "", 0.0, ""
 
@@ -350,15 +402,23 @@ class PitchScreen(Screen):
         if self._filling:
             return
         listed = tuple(partner_from_actor(self._actors, actor_id) for actor_id in change["new"])
-        own = tuple(p for p in self.model.pitch.partners if not p.actor_id)
-        self._set("partners", listed + own)
+        self._saving(lambda: self.model.change(
+            "partners", lambda stored: listed + tuple(p for p in stored if not p.actor_id)))
 
     def _add_own_partner(self, _button=None) -> None:
         name = self._own_name.value.strip()
         if not name:
             return
-        partner = Partner(name=name, offer=self._own_offer.value.strip())
-        self._set("partners", self.model.pitch.partners + (partner,))
+        try:
+            named = mask_for_saving(name, LINE_MAX, "名称")
+            offer = self._masked_line(self._own_offer.value.strip(), "できること")
+        except SAVE_ERRORS as error:
+            self._status.value = failure_html(error)
+            return
+        partner = Partner(name=named.text, offer=offer.text)
+        if not self._saving(lambda: self.model.change("partners", lambda stored: stored + (partner,)),
+                            [*named.found, *offer.found]):
+            return
         self._own_name.value = self._own_offer.value = ""
         self._show_own_partners()
 
@@ -373,12 +433,14 @@ class PitchScreen(Screen):
         self._own_rows.children = rows
 
     def _remove_own_partner(self, gone: Partner) -> None:
-        self._set("partners", tuple(p for p in self.model.pitch.partners if p is not gone))
+        self._saving(lambda: self.model.change("partners", lambda stored: tuple(p for p in stored if p != gone)))
         self._show_own_partners()
 
     # -- 2 canvas --------------------------------------------------------------------------
     def _build_canvas(self) -> None:
         self._texts: dict[str, widgets.Textarea] = {}
+        self._text_boxes: dict[str, widgets.VBox] = {}
+        self._canvas: dict[str, SyncedText] = {}
         children, section = [], None
         for name, (where, label, placeholder) in TEXT_FIELDS.items():
             if where != section:
@@ -387,9 +449,10 @@ class PitchScreen(Screen):
             area = widgets.Textarea(placeholder=placeholder,
                                     layout=widgets.Layout(width="100%", height="4.5em"))
             area.add_class(f"kit-field-{name}")
-            area.observe(lambda change, name=name: self._set(name, change["new"]), "value")
             self._texts[name] = area
-            children += [widgets.HTML(f"<b>{html.escape(label)}</b>"), area]
+            # Filled with the box, its status and conflict choice once a workspace is open.
+            self._text_boxes[name] = widgets.VBox([area])
+            children += [widgets.HTML(f"<b>{html.escape(label)}</b>"), self._text_boxes[name]]
         self._canvas_panel = widgets.VBox(children)
 
     @staticmethod
@@ -416,6 +479,7 @@ class PitchScreen(Screen):
         self._cs_example.on_click(lambda _: self._fill_cross_sector(FUKUSAKI))
         self._cs_result = widgets.HTML()
         self._cs_chart = charts.ChartView()
+        self._cs_timer = None
         for control in (self._cs_service, self._cs_spending):
             control.observe(lambda _: self._on_cross_sector(), "value")
         examples = "".join(f"<li><b>{html.escape(field)}</b>: {html.escape('、'.join(items))}</li>"
@@ -473,7 +537,23 @@ class PitchScreen(Screen):
             self._cs_result.value = message("warning", str(error))
             return
         self._show_cross_sector(cross)
-        self._set("cross_sector", cross)
+        if self._cs_timer is not None:
+            self._cs_timer.cancel()
+        self._cs_timer = later(PAUSE, lambda: self._save_cross_sector(cross))
+
+    def _save_cross_sector(self, cross: CrossSector) -> None:
+        """Typed names of the service and its measures are masked like the canvas."""
+        self._cs_timer = None
+        try:
+            service = self._masked_line(cross.service, "事業")
+            measures = [self._masked_line(item.measure, "代替費用の内容") for item in cross.items]
+        except SAVE_ERRORS as error:
+            self._status.value = failure_html(error)
+            return
+        masked_cross = replace(cross, service=service.text, items=tuple(
+            replace(item, measure=measure.text) for item, measure in zip(cross.items, measures)))
+        self._saving(lambda: self.model.set("cross_sector", masked_cross),
+                     [*service.found, *(item for measure in measures for item in measure.found)])
 
     def _show_cross_sector(self, cross: CrossSector) -> None:
         self._cs_result.value = (f'<p class="kit-cross-sector"><b>{html.escape(cross.summary())}</b></p>')
@@ -594,15 +674,17 @@ class PitchScreen(Screen):
             return
         scores = {key: toggle.value for key, toggle in self._rv_scores.items()}
         try:
+            comment = mask_for_saving(self._rv_comment.value, TEXT_MAX, "コメント")
             reviewed, reviewer = review_names(self._store, self.workspace, self._rv_team.value)
-            submit_review(self._store, reviewed, reviewer, scores, self._rv_comment.value)
+            submit_review(self._store, reviewed, reviewer, scores, comment.text)
+        except SAVE_ERRORS as error:
+            self._rv_status.value = failure_html(error)
+            return
         except ValueError as error:
             self._rv_status.value = message("warning", str(error))
             return
-        except StoreError as error:
-            self._rv_status.value = message("error", f"保存できませんでした（{error}）。")
-            return
-        self._rv_status.value = message("ok", f"「{self._rv_team.value.strip()}」への評価を保存しました。")
+        self._rv_status.value = (message("ok", f"「{self._rv_team.value.strip()}」への評価を保存しました。")
+                                 + masked_notice(comment.found, comment.text.strip()))
         for toggle in self._rv_scores.values():
             toggle.value = None
         self._rv_comment.value = ""
@@ -636,9 +718,7 @@ class PitchScreen(Screen):
         self._fill_partner_options(pitch.issue)
         self._fill_suggestions(pitch.issue)
         self._show_own_partners()
-        self._figure_rows.children = [self._figure_row(i, f) for i, f in enumerate(pitch.figures)]
-        for name, area in self._texts.items():
-            area.value = getattr(pitch, name)
+        self._figure_rows.children = [self._figure_row(f) for f in pitch.figures]
         self._fill_cross_sector(pitch.cross_sector)
         self._show_cross_sector(pitch.cross_sector or CrossSector())
         standard = pitch.standard or StandardAmounts(areas=max(areas, 1))

@@ -14,7 +14,8 @@ from kit import workshop as wk
 from kit.pages import LANDING, OWN_TOWN, STEPS, available_steps
 from kit.self_assessment import responses
 from kit.store import StoreError
-from kit.ui.common import Screen, autosaved_text, link_button, message, resolve_workspace, town_line, workshop_clock
+from kit.ui.common import Screen, autosave_claim, link_button, message, resolve_workspace, town_line, workshop_clock
+from kit.ui.saving import PageSync, Slot, SyncedText
 from kit.ui.self_assessment import SelfAssessmentForm
 from kit.ui.town import DataRow, TownPicker
 from kit.workspace import DEFAULT_WORKSPACE, page_link
@@ -70,14 +71,15 @@ class StartScreen(Screen):
             self.view.children = [self._style, self._banner, self._join_box(), self._chooser()]
             return self
         self.workspace = workspace
+        self.sync = PageSync(workspace)
         self._render_steps(wk.link_value(workspace))
-        autosaved_text(self._memo, self._memo_status, workspace, MEMO_KEY)
+        memo = SyncedText(self._memo, Slot(workspace, MEMO_KEY), status=self._memo_status, sync=self.sync)
         self._render_data()
         switch = widgets.Accordion([widgets.VBox([self._join_box(), self._chooser()])],
                                    titles=("別の研修・ワークスペースに切り替える",))
         switch.selected_index = None
         body = [self._steps,
-                widgets.HTML("<h3>この研修で持ち帰りたいこと</h3>"), self._memo, self._memo_status,
+                widgets.HTML("<h3>この研修で持ち帰りたいこと</h3>"), *memo.widgets,
                 widgets.HTML("<h3>自分のまちで使う</h3>"
                              "<p>何もしなければ見本のまち「みどり野市」のデータで学べます。"
                              "自分の市区町村を選ぶと、ファイルがなくても人口と高齢化の見通し（2045年まで）を"
@@ -85,19 +87,18 @@ class StartScreen(Screen):
                              "ファイル（CSV・Excel）を読み込むと、すべてのステップでそのデータを使います。</p>"
                              + self._own_town_link(workspace)),
                 self.town_picker, self._data_rows]
+        claim = autosave_claim("入力した内容は自動で保存されます。")
         if isinstance(workspace, wk.TeamWorkspace):
             self._banner.value = message(
-                "ok", f"研修「{workspace.title}」に、チーム「{workspace.team}」として参加しています。"
-                "入力した内容は自動で保存されます。")
+                "ok", f"研修「{workspace.title}」に、チーム「{workspace.team}」として参加しています。", claim)
             before, after = self._self_assessment(workspace)
             body = [self._team_note(workspace), before, *body, after]
         else:
-            self._banner.value = message(
-                "ok", f"ワークスペース「{workspace.name}」で作業中です。入力した内容は自動で保存されます。")
+            self._banner.value = message("ok", f"ワークスペース「{workspace.name}」で作業中です。", claim)
         self._mismatch.show(workspace)
         self._town_line.value = town_line(tw.current(workspace))
         self.view.children = [self._style, self._banner, workshop_clock(workspace), self._town_line,
-                              self._mismatch, *body, switch]
+                              self._mismatch, *body, switch, self.sync]
         return self
 
     def join(self, _button=None) -> None:

@@ -34,16 +34,19 @@ def free_port() -> int:
 
 
 class KitServer:
-    """One ``python -m kit serve`` process on a free port, with its own store (and,
-    when given, the facilitator's passphrase, passed as the command-line option, and
-    more ``options``)."""
+    """One ``python -m kit serve`` process on a free port (or ``port``, to restart a
+    server where its pages expect it), with its own store (and, when given, the
+    facilitator's passphrase, passed as the command-line option, and more
+    ``options``). ``prefix`` runs it through another command, such as one that
+    changes the user."""
 
-    def __init__(self, store: Path, log: Path, passphrase: str | None = None,
-                 env: dict[str, str] | None = None, options: tuple[str, ...] = ()):
+    def __init__(self, store: Path | str, log: Path, passphrase: str | None = None,
+                 env: dict[str, str] | None = None, options: tuple[str, ...] = (),
+                 port: int | None = None, prefix: tuple[str, ...] = ()):
         self.store, self.log, self.passphrase = store, log, passphrase
         self.extra_env = env or {}
-        self.options = options
-        self.port = free_port()
+        self.options, self.prefix = options, prefix
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
@@ -53,7 +56,7 @@ class KitServer:
         options = [*(["--facilitator-passphrase", self.passphrase] if self.passphrase else []), *self.options]
         self._log_file = open(self.log, "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kit", "serve", "--port", str(self.port), "--no-browser", *options],
+            [*self.prefix, sys.executable, "-m", "kit", "serve", "--port", str(self.port), "--no-browser", *options],
             env=env, stdout=self._log_file, stderr=subprocess.STDOUT)
 
         def answers() -> bool:
@@ -123,9 +126,10 @@ def server_factory(tmp_path):
     """Start servers on demand (e.g. two in turn over one store, to test a restart)."""
     started: list[KitServer] = []
 
-    def start(store: Path, passphrase: str | None = None,
-              env: dict[str, str] | None = None, options: tuple[str, ...] = ()) -> KitServer:
-        server = KitServer(store, tmp_path / f"serve-{len(started)}.log", passphrase, env, options).start()
+    def start(store: Path | str, passphrase: str | None = None, env: dict[str, str] | None = None,
+              options: tuple[str, ...] = (), port: int | None = None, prefix: tuple[str, ...] = ()) -> KitServer:
+        server = KitServer(store, tmp_path / f"serve-{len(started)}.log", passphrase, env, options,
+                           port, prefix).start()
         started.append(server)
         return server
 
