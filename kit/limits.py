@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "ATTEMPTS_FREE", "ATTEMPT_WAIT_FIRST", "ATTEMPT_WAIT_MAX", "CONNECT_GRACE", "DEFAULT_TABLE_LIMITS",
-    "KERNEL_MEMORY_MIB", "MAX_KERNELS", "MAX_KERNELS_PER_ADDRESS", "MAX_TEAMS", "MAX_TEXT_CHARS",
+    "KERNEL_MEMORY_MIB", "MAX_KERNELS", "MAX_KERNELS_PER_ADDRESS", "MAX_LINE_CHARS", "MAX_TEAMS", "MAX_TEXT_CHARS",
     "MAX_WORKBOOK_CELLS", "MAX_WORKBOOK_MEMBERS", "MAX_WORKBOOK_UNPACKED", "PASSPHRASE_MIN",
     "TABLE_LIMITS", "TEAM_JOIN_BURST", "TEAM_JOIN_INTERVAL", "TableLimits", "kernel_budget",
     "table_limits",
@@ -21,9 +21,10 @@ __all__ = [
 
 # --- text typed into a page ------------------------------------------------------------
 # One field (a memo, a case's story, a note on the canvas): about ten pages of
-# Japanese text. A single 8-million-character field made the dashboard's gallery
-# take 364 s.
-MAX_TEXT_CHARS = 20_000
+# Japanese text, far above what anyone types. A single 8-million-character field
+# made the dashboard's gallery take 364 s. A name, a label or a title: one line.
+MAX_TEXT_CHARS = 10_000
+MAX_LINE_CHARS = 200
 
 
 # --- files brought in --------------------------------------------------------------------

@@ -39,6 +39,7 @@ from typing import Any, TypeVar
 import ipywidgets as widgets
 
 from kit import masking
+from kit.limits import MAX_LINE_CHARS, MAX_TEXT_CHARS
 from kit.masking import KINDS, Masked, MaskingUnavailable, MaskResult, summary
 from kit.store import StoreError
 from kit.ui.common import message
@@ -47,11 +48,8 @@ __all__ = ["TEXT_MAX", "LINE_MAX", "PAUSE", "TooLong", "Stale", "SAVE_ERRORS", "
            "mask_for_saving", "failure_html", "saved_html", "masked_notice", "attempt", "text_hash",
            "keep", "mark_saved", "later", "Slot", "PageSync", "Choice", "SyncedText"]
 
-# A note, a canvas box, a case text: far above what anyone types (about ten pages
-# of Japanese), far below what makes a gallery or an export crawl.
-TEXT_MAX = 10_000
-# A name, a label, a title.
-LINE_MAX = 200
+# A note, a canvas box, a case text; a name, a label, a title (kit.limits holds every bound).
+TEXT_MAX, LINE_MAX = MAX_TEXT_CHARS, MAX_LINE_CHARS
 # Seconds without typing after which a box is masked and saved.
 PAUSE = 1.0
 # A box typed in this recently is being edited: another device's save is not put
