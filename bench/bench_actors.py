@@ -21,14 +21,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from timing import median_time
 
-from kit import actors as act
 from kit import datasets, vocab
 from kit.export import to_xlsx
-from kit.issues import sample_issues
+from kit.steps.actors import domain as act
+from kit.steps.actors.screen import ActorsScreen
+from kit.steps.cases.issues import sample_issues
 from kit.store import Workspace, open_store
-from kit.ui.actors import ActorsScreen
-from timing import median_time
 
 TARGET_S = 0.5
 SEED = 20250401

@@ -131,8 +131,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from kit import chart_cache, reference
+    from kit.steps.assessment.screen import AssessmentScreen
     from kit.store import open_store
-    from kit.ui.assessment import AssessmentScreen
 
     widget_ms, chart_ms = _baselines(args.samples)
     store = open_store(os.environ["KIT_STORE"])

@@ -29,10 +29,11 @@ from pathlib import Path
 
 import bench_validate
 from harness import Server
+from timing import median_time
+
 from kit.io import load
 from kit.limits import CONNECT_GRACE, MAX_KERNELS_PER_ADDRESS
 from kit.paths import NOTEBOOKS
-from timing import median_time
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 import hostile_files  # noqa: E402 - the test suite's hostile files, made the same way here

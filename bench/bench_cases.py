@@ -3,7 +3,7 @@
 A case list that size is generated (seeded): the sample town's cases with new IDs,
 areas, 緊急度 and 生活課題 drawn from the kit's vocabularies, and a number in each
 free text so that no two texts are the same. On both lists the pure functions of
-``kit.cases`` are timed (tags in effect, issue cards, 生活課題 × 地区, 緊急度 × 地区,
+``kit.steps.cases.domain`` are timed (tags in effect, issue cards, 生活課題 × 地区, 緊急度 × 地区,
 KJ grouping and what the statements tab derives from every group), then what the
 page does when it opens or re-stacks. Wall and CPU time are shown: on a shared
 machine wall time measures the queue. Figures only.
@@ -22,13 +22,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-from kit import cases as cs
-from kit import datasets, vocab
-from kit.store import Workspace, open_store
-from kit.tagging import suggest_for_cases
-from kit.ui.cases import CasesScreen
 from timing import median_time
+
+from kit import datasets, vocab
+from kit.steps.cases import domain as cs
+from kit.steps.cases.screen import CasesScreen
+from kit.steps.cases.tagging import suggest_for_cases
+from kit.store import Workspace, open_store
 
 SEED = 20250402
 GROUP_SIZE = 20

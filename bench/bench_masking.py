@@ -28,22 +28,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import time
 from collections import Counter
 from pathlib import Path
 
-import re
-
 import pandas as pd
 
 from kit import datasets, vocab
-from kit.cases import MASKED_COLUMNS
 from kit.masking import KINDS, NAME, find_all, mask_table, mask_text
+from kit.steps.cases.domain import MASKED_COLUMNS
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "masking"
 SETS = ("dev", "heldout", "hard", "sample_notes")
-# Free-text columns of the sample actors (the cases' are kit.cases.MASKED_COLUMNS).
+# Free-text columns of the sample actors (the cases' are kit.steps.cases.domain.MASKED_COLUMNS).
 ACTOR_TEXT = ("本業・サービス内容", "価値を感じていること", "困っていること", "できること・やりたいこと")
 
 

@@ -18,10 +18,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from kit import charts  # noqa: E402
-from kit.pitch import masked  # noqa: E402
-from kit.pitch_export import chart_images, to_html, to_pptx  # noqa: E402
 from pitch_fixtures import model_pitch  # noqa: E402
+
+from kit import charts  # noqa: E402
+from kit.steps.pitch.domain import masked  # noqa: E402
+from kit.steps.pitch.export import chart_images, to_html, to_pptx  # noqa: E402
 
 
 def timed(step, runs: int) -> tuple[float, object]:

@@ -85,8 +85,8 @@ def _rss_mib() -> float:
 def _page_choice(code: str, charts: Path, repeat: int) -> list[float]:
     """Seconds from choosing ``code`` on page 01 to its first chart, ``repeat`` times,
     each on a freshly built page over a new store, charts cached in ``charts``."""
+    from kit.steps.assessment.screen import AssessmentScreen
     from kit.store import open_store
-    from kit.ui.assessment import AssessmentScreen
 
     os.environ["KIT_CHART_CACHE"] = str(charts)
     times = []

@@ -16,7 +16,7 @@ import time
 import pandas as pd
 
 from kit.paths import SAMPLE_TOWN
-from kit.tagging import score, suggest_for_cases, tags_of
+from kit.steps.cases.tagging import score, suggest_for_cases, tags_of
 from kit.tokens import warm_up
 
 

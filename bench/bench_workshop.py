@@ -23,17 +23,23 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from kit import cases as cs  # noqa: E402
-from kit import self_assessment as sa  # noqa: E402
-from kit import workshop as wk  # noqa: E402
-from kit.issues import sample_issues, save_issues  # noqa: E402
-from kit.pitch import save_field  # noqa: E402
-from kit.progress import MEMO_PREFIX, OFFERS_KEY  # noqa: E402
-from kit.store import open_store  # noqa: E402
-from kit.ui.facilitator import REFRESH_SECONDS, DashboardModel, gallery_html, progress_html  # noqa: E402
-from kit.ui.facilitator import understanding_html  # noqa: E402
-from kit.workshop_export import pitch_files, workshop_xlsx  # noqa: E402
 from pitch_fixtures import model_pitch  # noqa: E402
+
+from kit.steps.cases import domain as cs  # noqa: E402
+from kit.start import self_assessment as sa  # noqa: E402
+from kit import workshop as wk  # noqa: E402
+from kit.facilitator.export import pitch_files, workshop_xlsx  # noqa: E402
+from kit.facilitator.progress import MEMO_PREFIX, OFFERS_KEY  # noqa: E402
+from kit.facilitator.screen import (  # noqa: E402
+    REFRESH_SECONDS,
+    DashboardModel,
+    gallery_html,
+    progress_html,
+    understanding_html,  # noqa: E402
+)
+from kit.steps.cases.issues import sample_issues, save_issues  # noqa: E402
+from kit.steps.pitch.domain import save_field  # noqa: E402
+from kit.store import open_store  # noqa: E402
 
 PASSPHRASE = "bench passphrase"
 ANSWERS = {key: 3 for key, _, _ in sa.QUESTIONS}

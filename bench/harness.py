@@ -46,7 +46,7 @@ def click(_button):
 button.on_click(click)
 w.VBox([button, out])"""
 
-_DRAW_SAMPLE_CHARTS = "from kit.ui.assessment import AssessmentScreen; AssessmentScreen()"
+_DRAW_SAMPLE_CHARTS = "from kit.steps.assessment.screen import AssessmentScreen; AssessmentScreen()"
 
 # Resolves when the page's widgets are on screen: Voilà has shown the cells and a
 # widget area of real height has been drawn (a style-only widget has none).

@@ -26,8 +26,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import (BARE, CHROMIUM, CHROMIUM_ARGS, READY_JS, TIME_CHANGE_JS, Server, kernel_id,
-                     kernel_memory_mib, write_bare_notebook)
+from harness import (
+    BARE,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    READY_JS,
+    TIME_CHANGE_JS,
+    Server,
+    kernel_id,
+    kernel_memory_mib,
+    write_bare_notebook,
+)
+
 from kit.pages import LANDING, STEPS
 from kit.paths import NOTEBOOKS
 

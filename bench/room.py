@@ -38,9 +38,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness import BARE, CHROMIUM, CHROMIUM_ARGS, READY_JS, Server, write_bare_notebook
+from pages import SPECS, page_specs
+
 from kit.pages import LANDING
 from kit.paths import NOTEBOOKS
-from pages import SPECS, page_specs
 
 __all__ = ["RoomFigures", "room", "measure", "main"]
 

@@ -30,6 +30,7 @@ from pathlib import Path
 import pages
 import room
 from harness import BARE
+
 from kit.pages import LANDING
 
 BENCH = Path(__file__).resolve().parent

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kit.survey_items import SURVEY_ITEMS
+from kit.steps.assessment.survey_items import SURVEY_ITEMS
 from kit.vocab import AGE_BANDS, CERT_LEVELS, WHOLE_TOWN
 
 __all__ = [
@@ -1225,7 +1225,7 @@ def _readme(population: pd.DataFrame, certification: pd.DataFrame, survey: pd.Da
 | areas.geojson | 圏域の境界 (架空の多角形) |
 | population.csv | 人口。2020年は実績、2025〜2040年は推計。性別 (男/女/計) × 5歳階級 |
 | certification.csv | 要介護認定者数 (第1号) と第1号被保険者数、{CERT_YEARS[0]}〜{CERT_YEARS[-1]}年 |
-| needs_survey.csv | 介護予防・日常生活圏域ニーズ調査の個票 ({SURVEY_YEAR}年度)。空欄は無回答。設問と判定は `kit/survey_items.py` |
+| needs_survey.csv | 介護予防・日常生活圏域ニーズ調査の個票 ({SURVEY_YEAR}年度)。空欄は無回答。設問と判定は `kit/steps/assessment/survey_items.py` |
 | resources.csv | 地域資源 (通いの場・サロン・移動支援など) |
 | cases.csv | 個別事例 (匿名化済み) |
 | cases_answer_key.csv | 事例ごとの生活課題の模範解答 (タグ提案の精度を測るため) |

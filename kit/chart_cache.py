@@ -46,7 +46,8 @@ def cache_dir() -> Path | None:
 @lru_cache(maxsize=1)
 def _code_version() -> str:
     """Hash of the sources that decide how a chart looks."""
-    from kit import assessment_charts, maps
+    from kit import maps
+    from kit.steps.assessment import charts as assessment_charts
 
     digest = hashlib.sha256()
     for module in (charts, assessment_charts, maps):

@@ -81,7 +81,9 @@ def _national(town: tw.Town, kind: str, own_areas: bool) -> pd.DataFrame | None:
     (地区コード 全域): it cannot be split into the user's areas."""
     if not town.code or kind not in ("areas", "population"):
         return None
-    from kit import reference  # the national tables are read only for a chosen municipality
+    from kit import (
+        reference,  # the national tables are read only for a chosen municipality
+    )
 
     if own_areas:
         if kind == "areas":

@@ -30,14 +30,21 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+from jupyter_server.services.kernels.connection.channels import (
+    ZMQChannelsWebsocketConnection,
+)
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado.web import authenticated
 from traitlets import Float, Instance, Integer, default
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
-from kit.limits import CONNECT_GRACE, KERNEL_MEMORY_MIB, MAX_KERNELS, MAX_KERNELS_PER_ADDRESS
+from kit.limits import (
+    CONNECT_GRACE,
+    KERNEL_MEMORY_MIB,
+    MAX_KERNELS,
+    MAX_KERNELS_PER_ADDRESS,
+)
 
 __all__ = ["Full", "KernelBudget", "KitKernelManager", "KitVoila", "QuietChannels", "BudgetedVoilaHandler",
            "full_page"]

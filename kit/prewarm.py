@@ -14,8 +14,8 @@ __all__ = ["main"]
 
 
 def main() -> int:
+    from kit.steps.assessment.screen import AssessmentScreen
     from kit.store import open_store
-    from kit.ui.assessment import AssessmentScreen
 
     # Building the screen draws every tab (its preheat phase); no page is opened,
     # so no workspace is read or written.

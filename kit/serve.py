@@ -188,7 +188,9 @@ def serve(port: int = 8866, host: str = "127.0.0.1", open_browser: bool = True,
 
     _prewarm_charts()
     _start_masking_worker()
-    from kit.kernels import KitVoila  # imported late: the environment above must be set first
+    from kit.kernels import (
+        KitVoila,  # imported late: the environment above must be set first
+    )
 
     KitVoila.launch_instance(argv=voila_argv(port, host, pool_size, room=room, max_pages=max_pages,
                                              max_pages_per_pc=max_pages_per_pc))

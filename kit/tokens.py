@@ -31,7 +31,9 @@ class Token:
 
 @lru_cache(maxsize=1)
 def _tokenizer():
-    from janome.tokenizer import Tokenizer  # takes about a second to build: once per kernel
+    from janome.tokenizer import (
+        Tokenizer,  # takes about a second to build: once per kernel
+    )
 
     return Tokenizer()
 

@@ -67,7 +67,9 @@ class Town:
 
 
 def has_own_files(workspace) -> bool:
-    from kit.datasets import is_uploaded  # datasets reads the town: import here, not at module level
+    from kit.datasets import (
+        is_uploaded,  # datasets reads the town: import here, not at module level
+    )
 
     return any(is_uploaded(workspace, kind) for kind in OWN_KINDS)
 

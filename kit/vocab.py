@@ -306,7 +306,7 @@ PLACE_WORDS: tuple[str, ...] = (
     "川", "山", "方面", "あたり", "辺り", "周辺", "近く", "住民", "集落", "地元", "施設", "ホーム",
 )
 
-# Words in a case note that point to a 生活課題 (kit.tagging suggests the tag, the user
+# Words in a case note that point to a 生活課題 (kit.steps.cases.tagging suggests the tag, the user
 # confirms it). Verbs are given as the tokenizer's base form (歩ける for 歩けない);
 # words of two or more characters also match inside longer words (ゴミ出し).
 LIFE_ISSUE_KEYWORDS: dict[str, tuple[str, ...]] = {

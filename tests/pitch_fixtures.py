@@ -6,9 +6,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kit import datasets
-from kit.cross_sector import FUKUSAKI, StandardAmounts, area_count
-from kit.issues import sample_issues
-from kit.pitch import Pitch, TownTables, partner_from_actor, story_from_case, suggested_figures
+from kit.steps.cases.issues import sample_issues
+from kit.steps.pitch.cross_sector import FUKUSAKI, StandardAmounts, area_count
+from kit.steps.pitch.domain import (
+    Pitch,
+    TownTables,
+    partner_from_actor,
+    story_from_case,
+    suggested_figures,
+)
 
 ISSUE = next(issue for issue in sample_issues() if issue.id == "K01")
 

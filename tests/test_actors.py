@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from kit import actors as act
 from kit import datasets
 from kit.export import to_csv, to_xlsx
 from kit.io import load
-from kit.issues import RegionalIssue, sample_issues
 from kit.paths import NOTEBOOKS
+from kit.steps.actors import domain as act
+from kit.steps.cases.issues import RegionalIssue, sample_issues
 
 AREAS = pd.DataFrame({"地区コード": ["A01", "A02", "A03", "A04", "A05"],
                       "地区名": ["中央", "駅東", "桜台", "川北", "奥沢"]})

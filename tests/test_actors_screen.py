@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from kit import actors as act
 from kit import datasets, vocab
 from kit.export import to_csv
-from kit.issues import RegionalIssue, save_issues
+from kit.steps.actors import domain as act
+from kit.steps.actors.screen import DRAFT_KEY, MAP_POINTS_MAX, VIEWS_TAB, ActorsScreen
+from kit.steps.cases.issues import RegionalIssue, save_issues
 from kit.store import Workspace, open_store
-from kit.ui.actors import DRAFT_KEY, MAP_POINTS_MAX, VIEWS_TAB, ActorsScreen
 
 TEAM = "主体班"
 DAY = date(2026, 1, 16)

@@ -9,10 +9,16 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kit import assessment as asm
-from kit import datasets, risk_rules, vocab
+from kit import datasets, vocab
+from kit.steps.assessment import domain as asm
+from kit.steps.assessment import risk_rules
+from kit.steps.assessment.screen import (
+    MEMO_PROMPTS,
+    SETTINGS_KEY,
+    AssessmentScreen,
+    memo_key,
+)
 from kit.store import open_store
-from kit.ui.assessment import MEMO_PROMPTS, SETTINGS_KEY, AssessmentScreen, memo_key
 
 TOWN = vocab.WHOLE_TOWN
 

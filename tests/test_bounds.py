@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import hostile_files as hostile
 import pytest
 
-import hostile_files as hostile
 from kit.io import load
 from kit.io.bounds import check_source
 from kit.limits import MAX_WORKBOOK_UNPACKED, table_limits

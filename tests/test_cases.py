@@ -4,12 +4,18 @@ and the page driven without a browser."""
 import pandas as pd
 import pytest
 
-from kit import cases as cs
 from kit import datasets
-from kit.issues import STORE_KEY, RegionalIssue, load_issues, sample_issues, save_issues
 from kit.paths import SAMPLE_TOWN
+from kit.steps.cases import domain as cs
+from kit.steps.cases.issues import (
+    STORE_KEY,
+    RegionalIssue,
+    load_issues,
+    sample_issues,
+    save_issues,
+)
+from kit.steps.cases.tagging import tags_of
 from kit.store import Workspace, open_store
-from kit.tagging import tags_of
 
 
 @pytest.fixture(scope="module")
@@ -255,7 +261,7 @@ def test_area_figures_cite_the_assessment(town):
 # --- the screen, without a browser ------------------------------------------------------------
 
 def open_screen(store, name="班"):
-    from kit.ui.cases import CasesScreen
+    from kit.steps.cases.screen import CasesScreen
 
     return CasesScreen(store).open(name)
 

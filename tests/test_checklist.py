@@ -8,9 +8,9 @@ import io
 import openpyxl
 import pytest
 
-from kit import checklist as cl
+from kit.steps.assessment import checklist as cl
+from kit.steps.assessment.checklist_view import TABLE_KEY, ChecklistPanel
 from kit.store import Workspace, open_store
-from kit.ui.checklist import TABLE_KEY, ChecklistPanel
 
 YES, NO = True, False
 

@@ -5,7 +5,14 @@ import math
 import pytest
 
 from kit import charts, datasets
-from kit.cross_sector import FUKUSAKI, CrossSector, StandardAmounts, SubstituteCost, area_count, effect_chart
+from kit.steps.pitch.cross_sector import (
+    FUKUSAKI,
+    CrossSector,
+    StandardAmounts,
+    SubstituteCost,
+    area_count,
+    effect_chart,
+)
 
 
 def test_fukusaki_example_gives_about_7_million_yen_a_year():

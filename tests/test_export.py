@@ -10,8 +10,15 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kit.export import (FORMULA_TRIGGERS, REPLACEMENT, export_filename, is_formula_like,
-                        neutralise, to_csv, to_xlsx)
+from kit.export import (
+    FORMULA_TRIGGERS,
+    REPLACEMENT,
+    export_filename,
+    is_formula_like,
+    neutralise,
+    to_csv,
+    to_xlsx,
+)
 
 FORMULA_LIKE = ["=HYPERLINK(\"http://example.com\",\"開く\")", "+81-90", "-見守りが必要",
                 "@SUM(A1:A3)", "\t=1+1", "\r=1+1"]

@@ -13,23 +13,28 @@ import pytest
 from openpyxl import load_workbook
 from pptx import Presentation
 
-from kit import cases as cs
-from kit import datasets
-from kit import progress
-from kit import self_assessment as sa
+from kit import attempts, datasets
 from kit import workshop as wk
 from kit.export import to_xlsx
-from kit.issues import sample_issues, save_issues
-from kit.pitch import save_field
-from kit.store import SQLiteStore
-from kit import attempts
+from kit.facilitator import progress
+from kit.facilitator.export import pitch_files, workshop_sheets
+from kit.facilitator.screen import (
+    DashboardModel,
+    FacilitatorScreen,
+    gallery_html,
+    progress_html,
+)
 from kit.limits import ATTEMPT_WAIT_FIRST, ATTEMPTS_FREE
-from kit.ui.facilitator import DashboardModel, FacilitatorScreen, gallery_html, progress_html
-from kit.workshop_export import pitch_files, workshop_sheets
+from kit.pages import STEPS
+from kit.start import self_assessment as sa
+from kit.steps.cases import domain as cs
+from kit.steps.cases.issues import sample_issues, save_issues
+from kit.steps.pitch.domain import save_field
+from kit.store import SQLiteStore
 
 PASSPHRASE = "みどり野 研修 2025"
 PHONE = "090-1234-5678"
-STEP_FILES = [file for file in progress.STEP_PREFIXES]
+STEP_FILES = [page.file for page in STEPS]
 
 
 @pytest.fixture
@@ -43,8 +48,8 @@ def store(tmp_path):
 @pytest.fixture
 def teams(store):
     """A workshop with team A far along, team B only joined."""
-    from kit.ui.actors import OFFERS_KEY
-    from kit.ui.assessment import memo_key
+    from kit.steps.actors.model import OFFERS_KEY
+    from kit.steps.assessment.model import memo_key
 
     workshop = wk.create_workshop(store, "研修")
     a, b = (wk.resolve_access(store, wk.join(store, workshop.code, name).access) for name in ("A班", "B班"))
@@ -59,21 +64,13 @@ def teams(store):
     return wk.find_workshop(store, workshop.code), a, b
 
 
-def test_the_keys_read_here_are_the_keys_the_screens_write():
-    from kit.ui.actors import OFFERS_KEY
-    from kit.ui.assessment import memo_key
-    from kit.ui.start import MEMO_KEY
-
-    assert memo_key("A01", "notice").startswith(progress.MEMO_PREFIX)
-    assert (OFFERS_KEY, MEMO_KEY) == (progress.OFFERS_KEY, progress.START_MEMO_KEY)
-
-
 def test_progress_says_what_each_team_did_and_where_it_is(store, teams):
     workshop, a, b = teams
     far = progress.team_progress(a, "A班", workshop.joined("A班"))
     assert [far.status[f] for f in STEP_FILES] == ["済", "済", "済", "作業中"]
-    assert (far.memo_areas, far.tagged_cases, far.groups, far.issues, far.offers) == (1, 2, 1, 2, 1)
-    assert far.current_step == "04_pitch.ipynb" and far.pitch_prompts > 0 and far.pre == 1
+    details = [far.detail(f) for f in STEP_FILES]
+    assert details[:3] == ["メモ 1圏域", "タグ 2件・グループ 1・地域課題 2", "見本のリスト・提供できること 1件"]
+    assert far.current_step == "04_pitch.ipynb" and details[3].startswith("チェック残り") and far.pre == 1
     idle = progress.team_progress(b, "B班", workshop.joined("B班"))
     assert [idle.status[f] for f in STEP_FILES] == ["未着手"] * 4 and idle.last_activity is None
     table = progress.progress_table([far, idle])

@@ -14,10 +14,10 @@ import urllib.error
 import urllib.request
 
 import pytest
-
 from browser.conftest import free_port
-from kit.paths import NOTEBOOKS, REPO
 from polling import wait_until
+
+from kit.paths import NOTEBOOKS, REPO
 
 PREFIX = "/user/3han/"  # where JupyterHub mounts a user's server
 TOKEN = "kit-test-token"

@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 from browser.conftest import free_port
 from polling import wait_until
 

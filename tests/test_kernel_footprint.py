@@ -39,17 +39,17 @@ def loaded(build: str, env: dict[str, str]) -> dict[str, bool]:
 
 
 @pytest.mark.parametrize("build", [
-    "from kit.ui.start import StartScreen; StartScreen()",
-    "from kit.ui.actors import ActorsScreen; ActorsScreen()",
-    "from kit.ui.own_town import OwnTownScreen; OwnTownScreen().open('1班')",
+    "from kit.start.screen import StartScreen; StartScreen()",
+    "from kit.steps.actors.screen import ActorsScreen; ActorsScreen()",
+    "from kit.own_town.screen import OwnTownScreen; OwnTownScreen().open('1班')",
 ])
 def test_pages_without_charts_on_show_load_no_chart_or_excel_library(build, env):
     assert loaded(build, env) == dict.fromkeys(HEAVY, False)
 
 
 @pytest.mark.parametrize("build", [
-    "from kit.ui.cases import CasesScreen; CasesScreen()",
-    "from kit.ui.pitch import PitchScreen; PitchScreen()",
+    "from kit.steps.cases.screen import CasesScreen; CasesScreen()",
+    "from kit.steps.pitch.screen import PitchScreen; PitchScreen()",
 ])
 def test_pages_that_mask_text_leave_the_language_model_to_the_worker(build, env):
     assert loaded(build, env)["spacy"] is False
@@ -57,7 +57,7 @@ def test_pages_that_mask_text_leave_the_language_model_to_the_worker(build, env)
 
 # A visitor opens the page, then tries each risk rule set on the tabs that use it.
 SWITCH_RULE_SETS = """
-from kit.ui.assessment import AssessmentScreen
+from kit.steps.assessment.screen import AssessmentScreen
 screen = AssessmentScreen().open("1班")
 for tab in (3, 4, 5):
     screen._tabs.selected_index = tab
@@ -71,7 +71,7 @@ def test_assessment_kernels_show_the_prewarmed_charts_without_the_chart_engine(e
                    capture_output=True)
     assert any((tmp_path / "charts").iterdir())
 
-    found = loaded("from kit.ui.assessment import AssessmentScreen; AssessmentScreen()", env)
+    found = loaded("from kit.steps.assessment.screen import AssessmentScreen; AssessmentScreen()", env)
     assert found["altair"] is False and found["vl_convert"] is False
 
     # Every rule set was drawn ahead too: switching it never waits for the engine.

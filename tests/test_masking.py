@@ -156,7 +156,7 @@ def test_cli_help_lists_mask():
 
 def test_the_de_identified_sample_town_text_comes_out_unchanged():
     from kit import datasets
-    from kit.cases import MASKED_COLUMNS
+    from kit.steps.cases.domain import MASKED_COLUMNS
 
     cases = datasets.sample("cases")
     actors = datasets.sample("actors")

@@ -5,11 +5,11 @@ import os
 import socket
 
 import pytest
+from polling import wait_until
 
 from kit import masking
 from kit.masking import MaskingUnavailable, local_finds, mask_text
 from kit.masking_worker import health, request, start_worker
-from polling import wait_until
 
 NOTE = "田中花子さん（090-1234-5678）は独居。田中が買い物に行けず、民生委員が声かけしている。"
 
@@ -92,11 +92,11 @@ def test_a_worker_over_tcp_and_its_restart_after_a_crash():
 
 def test_the_gallery_says_masking_is_down_instead_of_showing_names(tmp_path, monkeypatch):
     from kit import workshop as wk
+    from kit.facilitator.screen import FacilitatorScreen
     from kit.store import open_store
-    from kit.ui.facilitator import FacilitatorScreen
 
     store = open_store(str(tmp_path / "store.sqlite3"))
-    from kit.issues import sample_issues, save_issues
+    from kit.steps.cases.issues import sample_issues, save_issues
 
     workshop = wk.create_workshop(store, "研修")
     team = wk.resolve_access(store, wk.join(store, workshop.code, "A班").access)

@@ -5,11 +5,11 @@ file loads, the summary lists it, and page 02 shows it on the case, offers it
 when tagging and stacks it into regional issues like any other tag.
 """
 
-from kit import cases as cs
 from kit import datasets
 from kit.io import load
 from kit.io.schema import SPECS
-from kit.issues import load_issues
+from kit.steps.cases import domain as cs
+from kit.steps.cases.issues import load_issues
 from kit.store import Workspace, open_store
 from kit.ui.upload import UploadBox
 
@@ -38,7 +38,7 @@ def test_actors_own_life_issues_are_kept_too():
 
 
 def test_own_tags_reach_page_02_cards_tagging_stacking_and_issues(tmp_path):
-    from kit.ui.cases import CasesScreen
+    from kit.steps.cases.screen import CasesScreen
 
     store = open_store(str(tmp_path / "s.sqlite"))
     workspace = Workspace(store, "班")

@@ -13,8 +13,8 @@ import pytest
 from openpyxl import load_workbook
 
 from kit import datasets, vocab
-from kit import own_town as ot
 from kit.io import load, schema
+from kit.own_town import domain as ot
 from kit.paths import NOTEBOOKS, SAMPLE_TOWN
 from kit.store import Workspace, open_store
 

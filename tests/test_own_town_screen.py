@@ -9,14 +9,14 @@ from urllib.parse import quote
 
 import nbformat
 import pytest
+from kit.own_town.screen import OwnTownScreen
 
 from kit import datasets
-from kit import own_town as ot
+from kit.own_town import domain as ot
 from kit.pages import OWN_TOWN, STEPS
 from kit.paths import NOTEBOOKS
+from kit.start.screen import StartScreen
 from kit.store import StoreError, Workspace, open_store
-from kit.ui.own_town import OwnTownScreen
-from kit.ui.start import StartScreen
 
 TEAM = "3班"
 

@@ -8,17 +8,32 @@ import re
 from dataclasses import replace
 
 import pytest
+from pitch_fixtures import ISSUE, model_pitch
 from pptx import Presentation
 
 from kit import datasets
-from kit.issues import save_issues
 from kit.paths import NOTEBOOKS
-from kit.pitch import (REVIEWS_KEY, RUBRIC, Figure, Pitch, TownTables, check, load_pitch, masked,
-                       partner_from_actor, partner_options, rank_cases, review_summary, save_field,
-                       story_from_case, submit_review, suggested_figures)
+from kit.steps.cases.issues import save_issues
+from kit.steps.pitch.domain import (
+    REVIEWS_KEY,
+    RUBRIC,
+    Figure,
+    Pitch,
+    TownTables,
+    check,
+    load_pitch,
+    masked,
+    partner_from_actor,
+    partner_options,
+    rank_cases,
+    review_summary,
+    save_field,
+    story_from_case,
+    submit_review,
+    suggested_figures,
+)
 from kit.store import Workspace, open_store
 from kit.vocab import THREE_WAY_GAINS
-from pitch_fixtures import ISSUE, model_pitch
 
 
 def prompts(pitch: Pitch) -> list[str]:
@@ -228,7 +243,7 @@ def test_a_team_cannot_review_itself_and_unscored_questions_are_named(store):
 
 @pytest.fixture
 def screen(store):
-    from kit.ui.pitch import PitchScreen
+    from kit.steps.pitch.screen import PitchScreen
 
     return PitchScreen(store).open("3班")  # the sample town's issues: notebook 02 was skipped
 
@@ -255,7 +270,7 @@ def test_choosing_ingredients_saves_them_and_the_prompts_shrink(screen, store):
 
 
 def test_a_population_without_counted_years_says_figures_are_to_be_typed(store):
-    from kit.ui.pitch import PitchScreen
+    from kit.steps.pitch.screen import PitchScreen
 
     projected_only = datasets.sample("population").assign(区分="推計")  # no counted year to compare with
     Workspace(store, "3班").put_table(datasets.table_key("population"), projected_only)
@@ -267,7 +282,7 @@ def test_a_population_without_counted_years_says_figures_are_to_be_typed(store):
 
 
 def test_a_reopened_page_shows_what_was_saved(screen, store):
-    from kit.ui.pitch import PitchScreen
+    from kit.steps.pitch.screen import PitchScreen
 
     screen._issue.value = ISSUE.id
     screen._case.value = "C012"
@@ -331,7 +346,7 @@ def test_timer_turns_amber_in_the_last_minute_and_red_at_the_end(screen):
 
 
 def test_a_review_sent_from_the_page_reaches_the_other_team(screen, store):
-    from kit.ui.pitch import PitchScreen
+    from kit.steps.pitch.screen import PitchScreen
 
     screen._rv_team.value = "2班"
     screen._send_review()
@@ -346,7 +361,7 @@ def test_a_review_sent_from_the_page_reaches_the_other_team(screen, store):
 
 
 def test_issues_written_in_notebook_02_are_offered(store):
-    from kit.ui.pitch import PitchScreen
+    from kit.steps.pitch.screen import PitchScreen
 
     own = replace(ISSUE, id="T01", statement="駅東の買物")
     save_issues(Workspace(store, "3班"), [own])
@@ -355,7 +370,7 @@ def test_issues_written_in_notebook_02_are_offered(store):
 
 
 def test_a_bad_workspace_name_shows_the_banner_only(store):
-    from kit.ui.pitch import PitchScreen
+    from kit.steps.pitch.screen import PitchScreen
 
     page = PitchScreen(store).open("a/b")
     assert "kit-error" in page._banner.value and page.workspace is None

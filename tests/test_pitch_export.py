@@ -8,13 +8,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pitch_fixtures import TEXTS, model_pitch
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 
-from kit.pitch import Figure, Pitch
-from kit.pitch_export import EA_FONT, chart_images, to_html, to_pptx
-from pitch_fixtures import TEXTS, model_pitch
+from kit.steps.pitch.domain import Figure, Pitch
+from kit.steps.pitch.export import EA_FONT, chart_images, to_html, to_pptx
 
 CHROMIUM = Path("/usr/bin/chromium")
 DAY = date(2025, 6, 1)

@@ -7,9 +7,16 @@ import pandas as pd
 import pytest
 
 from kit import vocab
-from kit.actors import match_issues, normalise
-from kit.issues import RegionalIssue
-from kit.precedents import COLUMNS, cite, closest, closest_for_matches, load_precedents, search
+from kit.steps.actors.domain import match_issues, normalise
+from kit.steps.actors.precedents import (
+    COLUMNS,
+    cite,
+    closest,
+    closest_for_matches,
+    load_precedents,
+    search,
+)
+from kit.steps.cases.issues import RegionalIssue
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,10 @@ import sys
 import pytest
 
 from kit import workshop as wk
+from kit.facilitator.screen import DashboardModel
 from kit.purge import main as purge_main
 from kit.purge import purge_workshop
 from kit.store import open_store
-from kit.ui.facilitator import DashboardModel
 
 PASSPHRASE = "みどり野 研修 2025"
 NOTE = "民生委員の山田花子さん（090-1234-5678）に確認"
@@ -100,7 +100,7 @@ def test_the_dashboard_deletes_the_chosen_workshop_once_its_code_is_typed(tmp_pa
 
 
 def test_the_dashboard_screen_drops_the_deleted_workshop_from_its_list(tmp_path):
-    from kit.ui.facilitator import FacilitatorScreen
+    from kit.facilitator.screen import FacilitatorScreen
 
     store = open_store(str(tmp_path / "store.sqlite3"))
     done, running = two_workshops(store)

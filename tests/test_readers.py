@@ -8,9 +8,9 @@ import zipfile
 
 import pandas as pd
 import pytest
+from io_fixtures import PNG_BYTES, as_xlsx, encoded, fixture, fixture_text, records
 from openpyxl import Workbook
 
-from io_fixtures import PNG_BYTES, as_xlsx, encoded, fixture, fixture_text, records
 from kit import vocab
 from kit.io import KINDS, load
 from kit.io.schema import SPECS

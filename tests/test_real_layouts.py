@@ -16,11 +16,19 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from io_fixtures import (
+    JUKI_AREAS,
+    JUKI_BANDS,
+    JUKI_SEXES,
+    fixture,
+    juki_count,
+    juki_xlsx,
+)
 from openpyxl import Workbook
 
-from io_fixtures import JUKI_AREAS, JUKI_BANDS, JUKI_SEXES, fixture, juki_count, juki_xlsx
-from kit import assessment, vocab
+from kit import vocab
 from kit.io import load, sum_by_area
+from kit.steps.assessment import domain as assessment
 
 E_STAT = fixture("estat_census2020_excerpt.csv")
 NATIONAL = Path(__file__).resolve().parents[2] / "shared" / "data-public" / "census2020_table2-7-1_age5_by_municipality.csv"

@@ -4,8 +4,8 @@ import json
 
 import pandas as pd
 import pytest
-
 from data_scripts import load_script
+
 from kit.paths import REFERENCE
 
 make_reference = load_script("make_reference")

@@ -9,7 +9,8 @@ import re
 import altair as alt
 import pytest
 
-from kit import assessment, charts, datasets, maps, reference
+from kit import charts, datasets, maps, reference
+from kit.steps.assessment import domain as assessment
 
 
 def value(profile, year: int, group: str, column: str) -> float:

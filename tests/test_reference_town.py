@@ -12,11 +12,11 @@ import subprocess
 import sys
 from collections import defaultdict
 
-import pandas as pd
 import numpy as np
+import pandas as pd
 import pytest
-
 from data_scripts import load_script
+
 from kit import reference
 from kit.io import load
 from kit.paths import REFERENCE

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kit import datasets, risk_rules, survey_items, vocab
+from kit import datasets, vocab
+from kit.steps.assessment import risk_rules, survey_items
 
 AREAS = pd.DataFrame({"地区コード": ["B01", "B02"], "地区名": ["北町", "南町"]})
 MOTOR = ["問2(1)階段昇り", "問2(2)椅子立ち上がり", "問2(3)15分歩行", "問2(4)転倒経験", "問2(5)転倒不安"]

@@ -6,12 +6,12 @@ import unicodedata
 
 import pandas as pd
 import pytest
-
 from data_scripts import load_script
-from kit import survey_items as si
+
 from kit import vocab
 from kit.io import load
 from kit.paths import SAMPLE_TOWN
+from kit.steps.assessment import survey_items as si
 
 KINDS = ("areas", "population", "certification", "needs_survey", "resources", "cases", "actors")
 AREA_CODES = ("A01", "A02", "A03", "A04", "A05")

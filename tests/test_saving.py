@@ -180,11 +180,11 @@ def test_text_hash_is_fnv1a_over_utf16_units():
 
 def test_every_typed_field_is_bounded_before_it_is_saved(store, tmp_path):
     """An 8-million-character field never reaches the store, on any page."""
-    from kit.ui.actors import ActorsScreen
-    from kit.ui.assessment import AssessmentScreen
-    from kit.ui.cases import CasesScreen
-    from kit.ui.pitch import PitchScreen
-    from kit.ui.start import StartScreen
+    from kit.start.screen import StartScreen
+    from kit.steps.actors.screen import ActorsScreen
+    from kit.steps.assessment.screen import AssessmentScreen
+    from kit.steps.cases.screen import CasesScreen
+    from kit.steps.pitch.screen import PitchScreen
 
     refused = []
 
@@ -252,9 +252,9 @@ def test_every_typed_field_is_bounded_before_it_is_saved(store, tmp_path):
 
 
 def test_masking_down_on_each_page_stores_nothing_unmasked(store, masking_down):
-    from kit.ui.actors import ActorsScreen
-    from kit.ui.cases import CasesScreen
-    from kit.ui.pitch import PitchScreen
+    from kit.steps.actors.screen import ActorsScreen
+    from kit.steps.cases.screen import CasesScreen
+    from kit.steps.pitch.screen import PitchScreen
 
     cases = CasesScreen(store).open("3班")
     cases._x_fill.click()
@@ -284,8 +284,8 @@ def test_masking_down_on_each_page_stores_nothing_unmasked(store, masking_down):
 
 def test_pages_say_when_the_store_refuses_a_write(store):
     """02 「この内容で保存」 and 「タグ付けを飛ばす」, 03 「保存する」: each says it failed."""
-    from kit.ui.actors import ActorsScreen
-    from kit.ui.cases import CasesScreen
+    from kit.steps.actors.screen import ActorsScreen
+    from kit.steps.cases.screen import CasesScreen
 
     cases = CasesScreen(store).open("3班")
     actors = ActorsScreen(store).open("3班")
@@ -309,7 +309,7 @@ def test_pages_say_when_the_store_refuses_a_write(store):
 # --- two devices of one team on the structured pages ---------------------------------------------
 
 def test_two_pcs_editing_one_case_in_02_never_overwrite_silently(store):
-    from kit.ui.cases import CasesScreen
+    from kit.steps.cases.screen import CasesScreen
 
     first, second = CasesScreen(store).open("3班"), CasesScreen(store).open("3班")
     for screen, text in ((first, "一台目: 坂がつらい"), (second, "二台目: 階段がつらい")):
@@ -327,7 +327,7 @@ def test_two_pcs_editing_one_case_in_02_never_overwrite_silently(store):
 
 
 def test_two_pcs_adding_cases_in_02_keep_both(store):
-    from kit.ui.cases import CasesScreen
+    from kit.steps.cases.screen import CasesScreen
 
     first, second = CasesScreen(store).open("3班"), CasesScreen(store).open("3班")
     for screen, wish in ((first, "畑を続けたい"), (second, "孫に会いに行きたい")):
@@ -343,7 +343,7 @@ def test_two_pcs_adding_cases_in_02_keep_both(store):
 
 
 def test_two_pcs_editing_one_actor_in_03_never_overwrite_silently(store):
-    from kit.ui.actors import ActorsScreen
+    from kit.steps.actors.screen import ActorsScreen
 
     first, second = ActorsScreen(store).open("3班"), ActorsScreen(store).open("3班")
     actor = first.model.actors["主体ID"].iloc[0]
@@ -358,8 +358,8 @@ def test_two_pcs_editing_one_actor_in_03_never_overwrite_silently(store):
 
 
 def test_two_pcs_in_03_and_04_keep_each_others_additions(store):
-    from kit.ui.actors import ActorsScreen
-    from kit.ui.pitch import PitchScreen
+    from kit.steps.actors.screen import ActorsScreen
+    from kit.steps.pitch.screen import PitchScreen
 
     first, second = ActorsScreen(store).open("3班"), ActorsScreen(store).open("3班")
     issues = [issue.id for issue in first.model.issues[:2]]

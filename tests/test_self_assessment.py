@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from kit import self_assessment as sa
+from kit.start import self_assessment as sa
+from kit.start.self_assessment_view import SelfAssessmentForm
 from kit.store import Workspace, open_store
-from kit.ui.self_assessment import SelfAssessmentForm
 
 KEYS = [key for key, _, _ in sa.QUESTIONS]
 

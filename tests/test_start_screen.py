@@ -8,8 +8,8 @@ from urllib.parse import quote
 import pytest
 
 from kit import datasets
+from kit.start.screen import MEMO_KEY, StartScreen
 from kit.store import Workspace, open_store
-from kit.ui.start import MEMO_KEY, StartScreen
 from kit.ui.upload import UploadBox
 
 AREAS_CSV = "地区コード,地区名,地域特性\nB01,北町,都市部\nB02,南町,郊外\n".encode("utf-8-sig")

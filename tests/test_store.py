@@ -16,11 +16,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import store_workers
 
 import kit.store as store_module
-import store_workers
-from kit.store import (SCHEMA_VERSION, SQLiteStore, StoreError, Workspace,
-                       normalise_workspace_name, open_store)
+from kit.store import (
+    SCHEMA_VERSION,
+    SQLiteStore,
+    StoreError,
+    Workspace,
+    normalise_workspace_name,
+    open_store,
+)
 
 SPAWN = multiprocessing.get_context("spawn")
 TESTS = Path(__file__).resolve().parent

@@ -7,8 +7,8 @@ from __future__ import annotations
 import sys
 
 import pytest
-
 from browser.conftest import free_port
+
 from kit.store import StoreError, open_store
 
 PASSWORD = "s3cret-Pass"

@@ -1,7 +1,7 @@
 """The questionnaire definitions the risk rates are computed from hang together."""
 
-from kit import survey_items as si
 from kit import vocab
+from kit.steps.assessment import survey_items as si
 
 
 def test_needs_rules_give_every_risk_flag_in_order():

@@ -7,7 +7,13 @@ import pytest
 
 from kit import datasets
 from kit.paths import SAMPLE_TOWN
-from kit.tagging import case_text, score, suggest, suggest_for_cases, tags_of
+from kit.steps.cases.tagging import (
+    case_text,
+    score,
+    suggest,
+    suggest_for_cases,
+    tags_of,
+)
 from kit.vocab import LIFE_ISSUE_KEYWORDS, LIFE_ISSUES
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kit import assessment as asm
 from kit import datasets, vocab
 from kit import town as tw
+from kit.steps.assessment import domain as asm
 from kit.store import Workspace, open_store
 
 AREAS = pd.DataFrame({"地区コード": ["B01", "B02"], "地区名": ["北", "南"], "地域特性": [pd.NA, pd.NA]})

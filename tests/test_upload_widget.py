@@ -3,6 +3,7 @@
 import datetime as dt
 
 from io_fixtures import PNG_BYTES, fixture
+
 from kit.ui.upload import UploadBox
 
 

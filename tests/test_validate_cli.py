@@ -4,8 +4,8 @@ import subprocess
 import sys
 
 import pytest
-
 from io_fixtures import PNG_BYTES, fixture
+
 from kit import vocab
 
 

@@ -7,18 +7,23 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from test_start_screen import html_of
 
 from kit import workshop as wk
-from kit.limits import (ATTEMPT_WAIT_FIRST, ATTEMPT_WAIT_MAX, ATTEMPTS_FREE, MAX_TEAMS, TEAM_JOIN_BURST,
-                        TEAM_JOIN_INTERVAL)
 from kit.cli import _parser
+from kit.limits import (
+    ATTEMPT_WAIT_FIRST,
+    ATTEMPT_WAIT_MAX,
+    ATTEMPTS_FREE,
+    MAX_TEAMS,
+    TEAM_JOIN_BURST,
+    TEAM_JOIN_INTERVAL,
+)
 from kit.serve import voila_environment
+from kit.start.screen import MEMO_KEY, StartScreen
 from kit.store import Workspace, open_store
 from kit.ui.common import WorkshopClock, clock_html, resolve_workspace, workshop_clock
-from kit.ui.start import MEMO_KEY, StartScreen
 from kit.workspace import workspace_from_query
-
-from test_start_screen import html_of
 
 T0 = datetime(2025, 10, 1, 13, 0, tzinfo=timezone.utc)
 
@@ -270,8 +275,8 @@ def test_serve_passes_the_passphrase_to_kernels_through_the_environment():
     assert wk.PASSPHRASE_ENV not in voila_environment({})
 
 
-@pytest.mark.parametrize("screen_path", ["kit.ui.assessment:AssessmentScreen", "kit.ui.cases:CasesScreen",
-                                         "kit.ui.actors:ActorsScreen", "kit.ui.pitch:PitchScreen"])
+@pytest.mark.parametrize("screen_path", ["kit.steps.assessment.screen:AssessmentScreen", "kit.steps.cases.screen:CasesScreen",
+                                         "kit.steps.actors.screen:ActorsScreen", "kit.steps.pitch.screen:PitchScreen"])
 def test_every_step_page_of_a_team_shows_the_workshop_clock(store, workshop, screen_path):
     import importlib
 

@@ -19,9 +19,23 @@ import zipfile
 
 import numpy as np
 
-from kit.io.tables import _CHUNK, _ZIP, RawTable, Source, TableError, _file_format, _megabytes, _opened
-from kit.limits import (DEFAULT_TABLE_LIMITS, MAX_WORKBOOK_CELLS, MAX_WORKBOOK_MEMBERS,
-                        MAX_WORKBOOK_UNPACKED, TableLimits)
+from kit.io.tables import (
+    _CHUNK,
+    _ZIP,
+    RawTable,
+    Source,
+    TableError,
+    _file_format,
+    _megabytes,
+    _opened,
+)
+from kit.limits import (
+    DEFAULT_TABLE_LIMITS,
+    MAX_WORKBOOK_CELLS,
+    MAX_WORKBOOK_MEMBERS,
+    MAX_WORKBOOK_UNPACKED,
+    TableLimits,
+)
 
 __all__ = ["check_shape", "check_source"]
 

@@ -28,11 +28,10 @@ import numpy as np
 import pandas as pd
 
 from kit import vocab
-from kit.io import ages
+from kit.io import ages, schema
 from kit.io import normalize as nz
-from kit.io import schema
-from kit.io.schema import ColumnSpec, KindSpec
 from kit.io.bounds import check_shape
+from kit.io.schema import ColumnSpec, KindSpec
 from kit.io.tables import DEFAULT_MAX_BYTES, Source, TableError, read_table
 from kit.limits import table_limits
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import base64
 import html
 import unicodedata
-from datetime import datetime, timedelta, timezone
-
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 
 import ipywidgets as widgets
 

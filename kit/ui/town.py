@@ -44,7 +44,7 @@ def missing_data_html(kinds: tuple[str, ...] | list[str], town: tw.Town, workspa
                       head: str = "") -> str:
     """What a section needs that the own town lacks: which file, who holds it, what
     to ask for, and its template. ``where`` says where on this page to read it."""
-    from kit import own_town
+    from kit.own_town import domain as own_town
 
     items = []
     for kind in kinds:

@@ -15,7 +15,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from polling import wait_until
 
 CHROMIUM = "/usr/bin/chromium"

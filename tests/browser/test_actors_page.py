@@ -7,10 +7,10 @@ from urllib.parse import quote
 
 import pytest
 
-from kit import actors as act
 from kit import datasets
 from kit.export import to_csv
-from kit.issues import sample_issues
+from kit.steps.actors import domain as act
+from kit.steps.cases.issues import sample_issues
 
 pytestmark = pytest.mark.browser
 

@@ -13,10 +13,10 @@ from urllib.parse import quote
 
 import pandas as pd
 import pytest
+from polling import wait_until
 
 from kit import datasets
 from kit.store import SQLiteStore
-from polling import wait_until
 
 pytestmark = pytest.mark.browser
 

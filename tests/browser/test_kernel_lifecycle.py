@@ -11,7 +11,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from polling import wait_until
 
 pytestmark = pytest.mark.browser

@@ -9,8 +9,8 @@ from urllib.parse import quote
 import pytest
 from openpyxl import load_workbook
 
-from kit import own_town as ot
 from kit.io import load
+from kit.own_town import domain as ot
 
 pytestmark = pytest.mark.browser
 

@@ -14,10 +14,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
-from kit.actors import DEFAULT_OFFER
-from kit.store import open_store
 from polling import wait_until
+
+from kit.steps.actors.domain import DEFAULT_OFFER
+from kit.store import open_store
 
 pytestmark = pytest.mark.browser
 
@@ -229,7 +229,7 @@ def dump_postgres(url: str) -> bytes:
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_no_personal_data_typed_on_any_page_is_kept_at_rest(backend, server_factory, offline_page, tmp_path,
                                                              request):
-    from kit.checklist import Q2_TEXT
+    from kit.steps.assessment.checklist import Q2_TEXT
 
     if backend == "sqlite":
         store = tmp_path / "store.sqlite"

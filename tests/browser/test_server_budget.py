@@ -12,10 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from polling import wait_until
 
 from kit.limits import KERNEL_MEMORY_MIB
 from kit.paths import NOTEBOOKS
-from polling import wait_until
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,6 @@ import time
 from urllib.parse import quote
 
 import pytest
-
 from polling import wait_until
 
 pytestmark = pytest.mark.browser

@@ -17,18 +17,40 @@ import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-from kit import cases as cs
 from kit import datasets, vocab
-from kit.issues import SCOPES, STORE_KEY, RegionalIssue, sample_issues
 from kit.masking import MaskingUnavailable, mask_table, summary
 from kit.paths import SAMPLE_TOWN
-from kit.tagging import Suggestion, case_text, is_own_tag, ordered_tags, own_tags, suggest, tags_of
+from kit.steps.cases import domain as cs
+from kit.steps.cases.issues import SCOPES, STORE_KEY, RegionalIssue, sample_issues
+from kit.steps.cases.tagging import (
+    Suggestion,
+    case_text,
+    is_own_tag,
+    ordered_tags,
+    own_tags,
+    suggest,
+    tags_of,
+)
 from kit.tokens import warm_up
 from kit.ui.common import Screen, autosave_claim, message
-from kit.ui.saving import (LINE_MAX, SAVE_ERRORS, TEXT_MAX, Choice, Stale, TooLong, attempt, check_length,
-                           failure_html, keep, mark_saved, mask_for_saving, masked_notice, saved_html)
-from kit.ui.upload import UploadBox
+from kit.ui.saving import (
+    LINE_MAX,
+    SAVE_ERRORS,
+    TEXT_MAX,
+    Choice,
+    Stale,
+    TooLong,
+    attempt,
+    check_length,
+    failure_html,
+    keep,
+    mark_saved,
+    mask_for_saving,
+    masked_notice,
+    saved_html,
+)
 from kit.ui.town import own_town_notice
+from kit.ui.upload import UploadBox
 
 __all__ = ["CasesModel", "CasesScreen", "case_card_html", "case_cards_html", "tags_by_area_html", "urgency_html",
            "masked_items_html", "card_label"]

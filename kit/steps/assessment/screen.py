@@ -22,30 +22,23 @@ import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-from kit import assessment as asm
-from kit import assessment_charts as ac
-from kit import chart_cache, charts, datasets, maps, reference, risk_rules, vocab
+from kit import chart_cache, charts, datasets, maps, reference, vocab
 from kit import town as tw
 from kit.export import export_filename, to_xlsx
 from kit.masking import mask_table
 from kit.paths import SAMPLE_TOWN
+from kit.steps.assessment import charts as ac
+from kit.steps.assessment import domain as asm
+from kit.steps.assessment import risk_rules
+from kit.steps.assessment.checklist_view import ChecklistPanel
+from kit.steps.assessment.model import DATA_KINDS, MEMO_PROMPTS, SETTINGS_KEY, memo_key
 from kit.store import StoreError
-from kit.ui.checklist import ChecklistPanel
 from kit.ui.common import Screen, autosave_claim, download_link, message, town_line
-from kit.ui.saving import Slot, SyncedText, attempt
+from kit.ui.saving import Slot, SyncedText
 from kit.ui.town import DataRow, TownPicker, missing_data_html
 
-__all__ = ["MEMO_PROMPTS", "SETTINGS_KEY", "DATA_KINDS", "AssessmentModel", "AssessmentScreen", "memo_key"]
+__all__ = ["AssessmentModel", "AssessmentScreen"]
 
-SETTINGS_KEY = "assessment/settings"
-# Kinds this page reads, in the order the data tab offers them.
-DATA_KINDS: tuple[str, ...] = ("areas", "population", "certification", "needs_survey", "resources")
-# 気づきメモ: (key, heading, placeholder that guides the writing).
-MEMO_PROMPTS: tuple[tuple[str, str, str], ...] = (
-    ("notice", "目立つこと", "例: 桜台は2040年に85歳以上が今の2.5倍。閉じこもり傾向の割合も市全体より高い"),
-    ("why", "考えられる理由", "例: 1970年代に同じ世代が一斉に入居したニュータウン。坂が多く、通いの場が少ない"),
-    ("next", "次に確かめること", "例: 地域ケア会議の事例で外出の困りごとを数える。自治会に集会所の使い方を聞く"),
-)
 TAB_TITLES = ("人口と高齢化", "全国と比べる", "要介護認定", "ニーズ調査のリスク", "地域資源とニーズ",
               "地図", "気づきメモ・書き出し", "都道府県の方へ", "自分のデータ")
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -56,10 +49,6 @@ TAB_NEEDS: dict[int, tuple[str, ...]] = {0: ("population",), 1: ("population",),
 _MAP_TAB = 5
 _log = logging.getLogger(__name__)
 _ROW = widgets.Layout(display="flex", flex_flow="row wrap", align_items="flex-start", grid_gap="1.5em")
-
-
-def memo_key(area: str, prompt: str) -> str:
-    return f"assessment/memo/{area}/{prompt}"
 
 
 def _table(df: pd.DataFrame, formats: dict[str, str] | None = None, css: str = "") -> str:

@@ -18,14 +18,21 @@ from typing import Callable
 import altair as alt
 import pandas as pd
 
-from kit import actors, assessment
-from kit.cross_sector import CrossSector, StandardAmounts
-from kit.issues import RegionalIssue
 from kit.masking import KINDS, NAME, PLACEHOLDERS, MaskResult, mask_text
 from kit.reference import GROUPS
+from kit.steps.actors import domain as actors
+from kit.steps.assessment import domain as assessment
+from kit.steps.cases.issues import RegionalIssue
+from kit.steps.pitch.cross_sector import CrossSector, StandardAmounts
 from kit.store import Workspace, normalise_workspace_name
-from kit.vocab import (GUIDEBOOK_ITEMS, LEGAL_ENTITY_MARKERS, POPULATION_KINDS, STORY_PARTS, THREE_WAY_GAINS,
-                       WHOLE_TOWN)
+from kit.vocab import (
+    GUIDEBOOK_ITEMS,
+    LEGAL_ENTITY_MARKERS,
+    POPULATION_KINDS,
+    STORY_PARTS,
+    THREE_WAY_GAINS,
+    WHOLE_TOWN,
+)
 
 __all__ = [
     "DRAFT_PREFIX",
@@ -297,7 +304,7 @@ def story_from_case(case: pd.Series, area_names: dict[str, str]) -> Story:
 def partner_options(table: pd.DataFrame, issue: RegionalIssue | None,
                     area_names: dict[str, str]) -> list[tuple[str, str]]:
     """(label, 主体ID) of every actor: the issue's candidates first, in the order of
-    :func:`kit.actors.match_issues`, with the reason; then the others by name."""
+    :func:`kit.steps.actors.domain.match_issues`, with the reason; then the others by name."""
     table = actors.normalise(table)
     matches = actors.match_issues([issue], table, area_names) if issue else pd.DataFrame(columns=["主体ID"])
     first = [(f"{row.名称}（{row.主体種別 or '種別未記入'}）— 候補: {'・'.join(row.一致した生活課題)}", row.主体ID)
@@ -310,7 +317,7 @@ def partner_options(table: pd.DataFrame, issue: RegionalIssue | None,
 
 def partner_from_actor(table: pd.DataFrame, actor_id: str) -> Partner:
     """The partner card of one actor; contact names and numbers quoted in its free
-    text are replaced (:func:`kit.actors.mask_contacts`)."""
+    text are replaced (:func:`kit.steps.actors.domain.mask_contacts`)."""
     table = actors.normalise(table)
     row = table[table["主体ID"] == actor_id]
     if row.empty:
@@ -326,7 +333,7 @@ def partner_from_actor(table: pd.DataFrame, actor_id: str) -> Partner:
 
 @dataclass(frozen=True)
 class TownTables:
-    """The 地域診断 tables (:mod:`kit.assessment`) figures are suggested from, derived
+    """The 地域診断 tables (:mod:`kit.steps.assessment.domain`) figures are suggested from, derived
     once per page: deriving them at every issue chosen took a tenth of a second."""
     population: pd.DataFrame       # population_table, indexed by (地区コード, 年, 年齢区分)
     now: int                       # its last actual year

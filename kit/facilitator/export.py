@@ -16,17 +16,27 @@ from datetime import date
 
 import pandas as pd
 
-from kit import actors as act
-from kit import cases as cs
 from kit import datasets
 from kit.export import export_filename, to_xlsx
-from kit.issues import STORE_KEY as ISSUES_KEY
-from kit.issues import RegionalIssue
+from kit.facilitator.progress import progress_table, team_progress
 from kit.masking import mask_text
-from kit.pitch import DRAFT_PREFIX, REVIEWS_KEY, RUBRIC, Pitch, load_pitch, masked
-from kit.progress import (ACTORS_TABLE_KEY, MEMO_PREFIX, OFFERS_KEY, START_MEMO_KEY, progress_table,
-                          team_progress)
-from kit.self_assessment import PHASES, QUESTIONS, responses, summary
+from kit.start.model import MEMO_KEY as START_MEMO_KEY
+from kit.start.self_assessment import PHASES, QUESTIONS, responses, summary
+from kit.steps.actors import domain as act
+from kit.steps.actors.model import OFFERS_KEY
+from kit.steps.actors.model import TABLE_KEY as ACTORS_TABLE_KEY
+from kit.steps.assessment.model import MEMO_PREFIX, MEMO_PROMPTS
+from kit.steps.cases import domain as cs
+from kit.steps.cases.issues import RegionalIssue
+from kit.steps.cases.model import ISSUES_KEY
+from kit.steps.pitch.domain import (
+    DRAFT_PREFIX,
+    REVIEWS_KEY,
+    RUBRIC,
+    Pitch,
+    load_pitch,
+    masked,
+)
 from kit.workshop import Workshop
 
 __all__ = ["workshop_sheets", "workshop_xlsx", "pitch_rows", "pitch_files"]
@@ -53,8 +63,6 @@ def pitch_rows(pitch: Pitch) -> list[tuple[str, str]]:
 
 def workshop_sheets(store, workshop: Workshop) -> dict[str, pd.DataFrame]:
     """Sheet name → table, over every team of ``workshop``."""
-    from kit.ui.assessment import MEMO_PROMPTS  # headings of the 気づきメモ (a UI module: import late)
-
     headings = {key: heading for key, heading, _ in MEMO_PROMPTS}
     teams = workshop.workspaces(store)
     memos, notes, issues, tags, groups, offers, actor_lists, pitches, reviews, answers = ([] for _ in range(10))
@@ -130,7 +138,11 @@ def workshop_xlsx(store, workshop: Workshop) -> bytes:
 def pitch_files(store, workshop: Workshop, day: date) -> tuple[bytes, list[str]]:
     """A zip with each team's pitch as .pptx and printable .html (masked), and the
     names of the teams it holds. Teams that have not started a pitch are left out."""
-    from kit.pitch_export import chart_images, to_html, to_pptx  # python-pptx: import when used
+    from kit.steps.pitch.export import (  # python-pptx: import when used
+        chart_images,
+        to_html,
+        to_pptx,
+    )
 
     buffer, teams = io.BytesIO(), []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

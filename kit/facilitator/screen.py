@@ -19,14 +19,20 @@ from datetime import date, datetime
 import ipywidgets as widgets
 
 from kit import attempts
-from kit import self_assessment as sa
 from kit import workshop as wk
-from kit.pages import LANDING, STEPS
-from kit.progress import STATUSES, GalleryEntry, TeamProgress, gallery_entry, team_progress
+from kit.facilitator.progress import (
+    STATUSES,
+    GalleryEntry,
+    TeamProgress,
+    gallery_entry,
+    team_progress,
+)
 from kit.masking import MaskingUnavailable
+from kit.pages import LANDING, STEPS
+from kit.start import self_assessment as sa
+from kit.steps.pitch.screen import timer_face
 from kit.store import StoreError, open_store
 from kit.ui.common import download_link, message, page_style
-from kit.ui.pitch import timer_face
 from kit.workspace import page_link
 
 __all__ = ["MAX_TIMER_MINUTES", "REFRESH_SECONDS", "DashboardModel", "FacilitatorScreen",
@@ -205,13 +211,13 @@ class DashboardModel:
 
     def export_xlsx(self) -> bytes:
         self._require()
-        from kit.workshop_export import workshop_xlsx
+        from kit.facilitator.export import workshop_xlsx
 
         return workshop_xlsx(self.store, self.workshop)
 
     def export_pitches(self, day: date) -> tuple[bytes, list[str]]:
         self._require()
-        from kit.workshop_export import pitch_files
+        from kit.facilitator.export import pitch_files
 
         return pitch_files(self.store, self.workshop, day)
 

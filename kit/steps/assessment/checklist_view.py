@@ -14,11 +14,20 @@ from datetime import date
 import ipywidgets as widgets
 import pandas as pd
 
-from kit import checklist as cl
 from kit.export import export_filename, to_xlsx
 from kit.masking import Masked, mask_table
+from kit.steps.assessment import checklist as cl
 from kit.ui.common import download_link, message
-from kit.ui.saving import LINE_MAX, TEXT_MAX, TooLong, attempt, check_length, failure_html, masked_notice, saved_html
+from kit.ui.saving import (
+    LINE_MAX,
+    TEXT_MAX,
+    TooLong,
+    attempt,
+    check_length,
+    failure_html,
+    masked_notice,
+    saved_html,
+)
 
 __all__ = ["TABLE_KEY", "ChecklistPanel"]
 

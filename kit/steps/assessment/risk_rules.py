@@ -33,9 +33,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from kit import survey_items as si
 from kit import vocab
 from kit.io.normalize import normalize_header, normalize_text, parse_number
+from kit.steps.assessment import survey_items as si
 
 __all__ = [
     "MIN_RESPONDENTS",

@@ -4,7 +4,7 @@ Each case carries 生活課題 tags. One (case, tag) pair is an *issue card*, th
 a team moves around in KJ-style grouping. Cards are stacked by area and across
 areas; an issue seen in one person only is 特異的, one that recurs is 普遍的; the
 緊急度 × 地区 matrix shows where urgent cases gather. Groups of cards become the
-regional issues the team writes down (``kit.issues``) and hands to notebooks 03
+regional issues the team writes down (``kit.steps.cases.issues``) and hands to notebooks 03
 and 04. A self-study exercise compares a learner's tags and groups with the
 sample town's model answer.
 
@@ -23,9 +23,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kit.issues import SCOPES, RegionalIssue
 from kit.masking import mask_text
-from kit.tagging import TEXT_COLUMNS, ordered_tags, score, tags_of
+from kit.steps.cases.issues import SCOPES, RegionalIssue
+from kit.steps.cases.tagging import TEXT_COLUMNS, ordered_tags, score, tags_of
 from kit.vocab import OWN_RESOURCE_KINDS, URGENCIES
 
 __all__ = [
@@ -394,8 +394,8 @@ def area_figures(population: pd.DataFrame, certification: pd.DataFrame, areas: p
                  codes: Iterable[str]) -> list[str]:
     """One line of 01's figures per area, to cite as evidence: the share aged 75+
     now and in the last projected year, and the latest 認定率."""
-    from kit import assessment
     from kit.reference import GROUPS
+    from kit.steps.assessment import domain as assessment
 
     table = assessment.population_table(population, areas)
     years = sorted(table["年"].unique())

@@ -1,4 +1,4 @@
-"""The files a team takes to its partner, both from one :class:`~kit.pitch.Pitch`:
+"""The files a team takes to its partner, both from one :class:`~kit.steps.pitch.domain.Pitch`:
 
 - slides (.pptx): a cover, one slide per part of 起承転結, 三方よし, the
   guidebook skeleton and, when filled, the numbers (cross-sector effect,
@@ -9,7 +9,7 @@
 
 Charts go in as PNG drawn by :func:`kit.charts.to_png`. Neither file reads the
 clock: the date on them is passed in. Callers pass a pitch that is already safe
-to share (:func:`kit.pitch.masked` has removed personal data from free text).
+to share (:func:`kit.steps.pitch.domain.masked` has removed personal data from free text).
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Inches, Pt
 
 from kit import charts
-from kit.cross_sector import effect_chart
-from kit.pitch import Pitch, evidence_chart
+from kit.steps.pitch.cross_sector import effect_chart
+from kit.steps.pitch.domain import Pitch, evidence_chart
 
 __all__ = ["EA_FONT", "LATIN_FONT", "PPTX_MIME", "chart_images", "to_html", "to_pptx"]
 

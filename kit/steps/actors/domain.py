@@ -19,9 +19,14 @@ import numpy as np
 import pandas as pd
 
 from kit import masking, vocab
-from kit.io.normalize import normalize_name, normalize_phone, normalize_text, split_multi
+from kit.io.normalize import (
+    normalize_name,
+    normalize_phone,
+    normalize_text,
+    split_multi,
+)
 from kit.io.schema import SPECS
-from kit.issues import RegionalIssue
+from kit.steps.cases.issues import RegionalIssue
 
 __all__ = [
     "COLUMNS", "CONTACT_COLUMNS", "LOCATION_COLUMNS", "MULTI_COLUMNS", "VOICE_COLUMNS",

@@ -1,5 +1,5 @@
 """The 理解度チェック form: each member of a team rates the statements in turn on
-the team's PC; answers are anonymous and saved per person (kit.self_assessment)."""
+the team's PC; answers are anonymous and saved per person (kit.start.self_assessment)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import html
 
 import ipywidgets as widgets
 
-from kit import self_assessment as sa
+from kit.start import self_assessment as sa
 from kit.store import StoreError
 from kit.ui.common import message
 

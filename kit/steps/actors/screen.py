@@ -20,18 +20,35 @@ import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-from kit import actors as act
 from kit import charts, datasets, maps, masking, vocab
 from kit.export import export_filename, to_csv, to_xlsx
 from kit.io.normalize import normalize_text
-from kit.issues import RegionalIssue, load_issues
 from kit.paths import SAMPLE_TOWN
-from kit.precedents import closest_for_matches, load_precedents, search
+from kit.steps.actors import domain as act
+from kit.steps.actors.model import BACKUP_KEY, DISMISSED_KEY, DRAFT_KEY, OFFERS_KEY
+from kit.steps.actors.precedents import closest_for_matches, load_precedents, search
+from kit.steps.cases.issues import RegionalIssue, load_issues
 from kit.ui.common import Screen, autosave_claim, download_link, message
-from kit.ui.saving import (LINE_MAX, PAUSE, SAVE_ERRORS, TEXT_MAX, Choice, Slot, Stale, SyncedText, attempt,
-                           check_length, failure_html, keep, later, mark_saved, mask_for_saving, masked_notice)
-from kit.ui.upload import UploadBox
+from kit.ui.saving import (
+    LINE_MAX,
+    PAUSE,
+    SAVE_ERRORS,
+    TEXT_MAX,
+    Choice,
+    Slot,
+    Stale,
+    SyncedText,
+    attempt,
+    check_length,
+    failure_html,
+    keep,
+    later,
+    mark_saved,
+    mask_for_saving,
+    masked_notice,
+)
 from kit.ui.town import own_town_notice
+from kit.ui.upload import UploadBox
 
 __all__ = ["PAGE_SIZE", "ActorsModel", "ActorsScreen", "actor_table_html", "counts_html", "grid_html",
            "candidates_html", "issue_summary_html", "precedent_html"]
@@ -42,10 +59,6 @@ CANDIDATES_SHOWN = 10   # candidates shown per issue (the rest are counted)
 MAP_POINTS_MAX = 500    # beyond this the map shows counts per area (a point costs ~0.35 KB of SVG)
 VIEWS_TAB = 3           # index of 「4 地図と集計」
 GRID_NAMES = 6          # names shown per ツドレバ cell
-DISMISSED_KEY = "actors/not_duplicates"
-OFFERS_KEY = "actors/offers"
-DRAFT_KEY = "actors/draft"
-BACKUP_KEY = "actors/before_import"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _ALL = ""
 _NEW = ""

@@ -17,10 +17,11 @@ from functools import lru_cache
 
 import pandas as pd
 
-from kit import datasets, survey_items, vocab
+from kit import datasets, vocab
 from kit.io import schema
 from kit.pages import STEPS
 from kit.paths import SAMPLE_TOWN
+from kit.steps.assessment import survey_items
 
 __all__ = ["KindGuide", "KIND_GUIDES", "CHECKLIST_KEY", "CHECK_STEPS", "checklist", "tick", "Memo", "MEMO_KEY",
            "template_columns", "template_xlsx", "template_filename", "column_sheet",
@@ -279,7 +280,10 @@ def template_xlsx(kind: str) -> bytes:
     from openpyxl import load_workbook
     from openpyxl.styles import Alignment
 
-    from kit.export import _display_width, to_xlsx  # the widths to_xlsx itself fits columns by
+    from kit.export import (  # the widths to_xlsx itself fits columns by
+        _display_width,
+        to_xlsx,
+    )
 
     data = pd.DataFrame([_example_row(kind)], columns=template_columns(kind))
     book = load_workbook(io.BytesIO(to_xlsx({"データ": data, "列の説明": column_sheet(kind),

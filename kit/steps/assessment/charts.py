@@ -1,5 +1,5 @@
-"""The charts of the 地域診断 page, built from the tables of ``kit.assessment``,
-``kit.risk_rules`` and ``kit.reference``. Japanese labels throughout.
+"""The charts of the 地域診断 page, built from the tables of ``kit.steps.assessment.domain``,
+``kit.steps.assessment.risk_rules`` and ``kit.reference``. Japanese labels throughout.
 
 Every chart shows all areas, so choosing an area on the page redraws no chart (a
 chart costs vl-convert a few hundred milliseconds); given ``code``, the chart draws
@@ -12,8 +12,8 @@ import altair as alt
 import pandas as pd
 
 from kit import vocab
-from kit.assessment import AGE_GROUP_ORDER, TOWN_NAME
 from kit.reference import PeerRank
+from kit.steps.assessment.domain import AGE_GROUP_ORDER, TOWN_NAME
 
 __all__ = ["growth_chart", "share_chart", "support_chart", "certification_chart", "risk_chart",
            "resource_chart", "needs_supply_chart", "compare_chart", "peer_chart"]

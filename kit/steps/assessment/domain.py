@@ -1,7 +1,7 @@
 """地域診断: the town's ageing, care needs and resources per 日常生活圏域.
 
 Pure functions over the canonical tables of ``kit.io`` (population, certification,
-resources, areas); the risk rates of the ニーズ調査 are in ``kit.risk_rules``. Every
+resources, areas); the risk rates of the ニーズ調査 are in ``kit.steps.assessment.risk_rules``. Every
 table carries the whole town as the pseudo area ``vocab.WHOLE_TOWN`` (named 全体)
 after the areas, so a screen can show an area beside the town.
 
@@ -25,8 +25,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from kit import risk_rules, vocab
+from kit import vocab
 from kit.reference import BASE_YEAR, GROUPS
+from kit.steps.assessment import risk_rules
 
 __all__ = [
     "WORKING_AGE",

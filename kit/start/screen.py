@@ -7,22 +7,30 @@ import html
 
 import ipywidgets as widgets
 
-from kit import assessment as asm
 from kit import datasets
 from kit import town as tw
 from kit import workshop as wk
 from kit.pages import LANDING, OWN_TOWN, STEPS, available_steps
-from kit.self_assessment import responses
+from kit.start.model import MEMO_KEY
+from kit.start.self_assessment import responses
+from kit.start.self_assessment_view import SelfAssessmentForm
+from kit.steps.assessment import domain as asm
 from kit.store import StoreError
-from kit.ui.common import Screen, autosave_claim, link_button, message, resolve_workspace, town_line, workshop_clock
+from kit.ui.common import (
+    Screen,
+    autosave_claim,
+    link_button,
+    message,
+    resolve_workspace,
+    town_line,
+    workshop_clock,
+)
 from kit.ui.saving import PageSync, Slot, SyncedText
-from kit.ui.self_assessment import SelfAssessmentForm
 from kit.ui.town import DataRow, TownPicker
 from kit.workspace import DEFAULT_WORKSPACE, page_link
 
 __all__ = ["StartScreen"]
 
-MEMO_KEY = "start/memo"
 # Kinds read on their own page, where they get what a plain upload would skip:
 # cases are masked before storing (02), actors are checked for duplicates (03).
 UPLOADED_ON_STEP_PAGE = {"cases": STEPS[1], "actors": STEPS[2]}

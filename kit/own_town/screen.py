@@ -17,12 +17,12 @@ from functools import partial
 import ipywidgets as widgets
 
 from kit import datasets
-from kit import own_town as ot
 from kit import workshop as wk
+from kit.own_town import domain as ot
 from kit.pages import LANDING, STEPS
+from kit.start.screen import UPLOADED_ON_STEP_PAGE
 from kit.store import StoreError
 from kit.ui.common import Screen, download_link, message
-from kit.ui.start import UPLOADED_ON_STEP_PAGE
 from kit.workspace import page_link
 
 __all__ = ["OwnTownScreen"]

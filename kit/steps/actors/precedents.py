@@ -111,7 +111,7 @@ def closest(precedents: pd.DataFrame, life_issues: Iterable[str], *, focus: Iter
 
 def closest_for_matches(precedents: pd.DataFrame, matches: pd.DataFrame, actors: pd.DataFrame,
                         issues: Iterable, k: int = 2) -> dict[tuple[str, str], pd.DataFrame]:
-    """For every (課題ID, 主体ID) of ``kit.actors.match_issues``'s table, the
+    """For every (課題ID, 主体ID) of ``kit.steps.actors.domain.match_issues``'s table, the
     precedents closest to that pair: the issue's life issues (those the actor
     answers first), the actor's 業種 and 取組形態."""
     forms = dict(zip(actors["主体ID"], actors["取組形態"].fillna("")))

@@ -19,21 +19,61 @@ import pandas as pd
 import traitlets
 
 from kit import charts, datasets
-from kit.cross_sector import (FUKUSAKI, MEASURE_EXAMPLES, CrossSector, StandardAmounts, SubstituteCost,
-                              area_count, effect_chart)
 from kit.export import export_filename
-from kit.issues import load_issues
 from kit.masking import MaskResult
-from kit.pitch import (DRAFT_PREFIX, RUBRIC, RUBRIC_LEVELS, REVIEWS_KEY, TEXT_FIELDS, Figure, Partner, Pitch,
-                       TownTables, check, load_pitch, mask_keeping, masked, partner_from_actor, partner_names,
-                       partner_options, rank_cases, review_summary, save_field, story_from_case, submit_review,
-                       suggested_figures, update_field)
-from kit.pitch_export import PPTX_MIME, chart_images, to_html, to_pptx
+from kit.steps.cases.issues import load_issues
+from kit.steps.pitch.cross_sector import (
+    FUKUSAKI,
+    MEASURE_EXAMPLES,
+    CrossSector,
+    StandardAmounts,
+    SubstituteCost,
+    area_count,
+    effect_chart,
+)
+from kit.steps.pitch.domain import (
+    DRAFT_PREFIX,
+    REVIEWS_KEY,
+    RUBRIC,
+    RUBRIC_LEVELS,
+    TEXT_FIELDS,
+    Figure,
+    Partner,
+    Pitch,
+    TownTables,
+    check,
+    load_pitch,
+    mask_keeping,
+    masked,
+    partner_from_actor,
+    partner_names,
+    partner_options,
+    rank_cases,
+    review_summary,
+    save_field,
+    story_from_case,
+    submit_review,
+    suggested_figures,
+    update_field,
+)
+from kit.steps.pitch.export import PPTX_MIME, chart_images, to_html, to_pptx
 from kit.tokens import warm_up
 from kit.ui.common import Screen, download_link, message
+from kit.ui.saving import (
+    LINE_MAX,
+    PAUSE,
+    SAVE_ERRORS,
+    TEXT_MAX,
+    Slot,
+    SyncedText,
+    attempt,
+    failure_html,
+    later,
+    mask_for_saving,
+    masked_notice,
+    saved_html,
+)
 from kit.ui.town import own_town_notice
-from kit.ui.saving import (LINE_MAX, PAUSE, SAVE_ERRORS, TEXT_MAX, Slot, SyncedText, attempt, failure_html, later,
-                           mask_for_saving, masked_notice, saved_html)
 from kit.vocab import CROSS_SECTOR_FIELDS, THREE_WAY_GAINS
 from kit.workshop import review_names
 

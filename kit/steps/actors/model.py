@@ -1,0 +1,30 @@
+"""The actors step's state: its store keys, and what it hands on (what the team can
+offer each partner, its own actor list)."""
+
+from __future__ import annotations
+
+from kit import datasets
+from kit.steps import StepProgress, step_progress
+
+__all__ = ["DISMISSED_KEY", "OFFERS_KEY", "DRAFT_KEY", "BACKUP_KEY", "TABLE_KEY", "PREFIXES", "offers",
+           "progress"]
+
+DISMISSED_KEY = "actors/not_duplicates"   # pairs the team said are not duplicates
+OFFERS_KEY = "actors/offers"              # {課題ID: what the team can offer a partner}
+DRAFT_KEY = "actors/draft"                # the form being typed
+BACKUP_KEY = "actors/before_import"       # the list before the last import
+TABLE_KEY = datasets.table_key("actors")  # the team's own list (the sample town's until edited)
+PREFIXES: tuple[str, ...] = ("actors/", TABLE_KEY)
+
+
+def offers(workspace) -> dict[str, str]:
+    """What the team wrote it can offer, per regional issue (blank ones left out)."""
+    saved = workspace.get(OFFERS_KEY) or {}
+    return {issue: text for issue, text in saved.items() if isinstance(text, str) and text.strip()}
+
+
+def progress(workspace) -> StepProgress:
+    written = offers(workspace)
+    rows = len(table) if (table := workspace.get_table(TABLE_KEY)) is not None else None
+    own = "見本のリスト" if rows is None else f"リスト {rows}件"
+    return step_progress(workspace, PREFIXES, bool(written), f"{own}・提供できること {len(written)}件")
