@@ -6,6 +6,7 @@ import base64
 import html
 import unicodedata
 from collections.abc import Callable
+from pathlib import Path
 from datetime import datetime, timedelta, timezone
 
 import ipywidgets as widgets
@@ -21,6 +22,7 @@ __all__ = ["Screen", "message", "link_button", "autosave_claim", "page_style", "
            "download_link", "clock_html", "WorkshopClock", "workshop_clock", "town_line", "MismatchBox",
            "RELOAD_PAGE"]
 
+_STYLE_SHEET = (Path(__file__).with_name("style.css")).read_text(encoding="utf-8")
 _MESSAGE_COLOURS = {
     "info": ("#e8f1fb", "#1f5f99"),
     "ok": ("#e9f6ec", "#1d6b35"),
@@ -68,17 +70,9 @@ def town_line(town: tw.Town) -> str:
 
 
 def page_style() -> widgets.HTML:
-    """Fonts, spacing and tables shared by all pages (system Japanese fonts, no web fonts)."""
-    return widgets.HTML(
-        "<style>"
-        ".jp-RenderedHTMLCommon, .widget-html-content, .widget-label {"
-        " font-family: 'Noto Sans CJK JP','Hiragino Sans','Yu Gothic','Meiryo',sans-serif; }"
-        ".kit-steps li { margin: 0.4em 0; }"
-        ".kit-table { border-collapse: collapse; font-size: 13px; margin: 0.3em 0; }"
-        ".kit-table th, .kit-table td { border: 1px solid #d0d7de; padding: 3px 6px;"
-        " vertical-align: top; text-align: left; }"
-        ".kit-table th { background: #f0f4f8; }"
-        "</style>")
+    """The kit's stylesheet (kit/ui/style.css): fonts, colours, tables and the classes
+    screens use, system Japanese fonts only (no web fonts)."""
+    return widgets.HTML(f"<style>{_STYLE_SHEET}</style>")
 
 
 def resolve_workspace(store, requested: str | None):

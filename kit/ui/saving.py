@@ -102,7 +102,7 @@ def failure_html(error: BaseException) -> str:
 
 
 def saved_html(note: str = "") -> str:
-    return (f'<span class="kit-saved" style="color:#1d6b35">保存しました ({datetime.now():%H:%M:%S})'
+    return (f'<span class="kit-saved">保存しました ({datetime.now():%H:%M:%S})'
             f'{html.escape(note)}</span>')
 
 
