@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from kit import datasets, vocab
+from kit import town as tw
 from kit.steps.assessment import domain as asm
 from kit.steps.assessment import risk_rules
 from kit.steps.assessment.model import MEMO_PROMPTS, SETTINGS_KEY, memo_key, progress
@@ -168,6 +169,16 @@ def test_opening_the_page_saves_nothing_and_a_failed_save_is_said(screen, monkey
     monkeypatch.setattr(Workspace, "put", refuse)
     screen.model.area = "A02"
     assert "選択を保存できませんでした" in shown_html(screen.view)
+
+
+def test_an_own_town_is_first_compared_with_its_prefecture(tmp_path):
+    store = open_store(str(tmp_path / "s.sqlite"))
+    tw.choose_municipality(Workspace(store, "那珂川"), "40231")
+    screen = AssessmentScreen(store=store, warm=False).open("那珂川")
+    compare = screen.show_tab("全国と比べる")
+    assert control(compare, "都道府県").value == "40" and control(compare, "市区町村").value == ""
+    assert "福岡県" in shown_html(compare) and "那珂川市: " in shown_html(compare)
+    assert store.get("那珂川", SETTINGS_KEY) is None   # opening the page is no progress in the step
 
 
 def test_memos_are_saved_as_typed_and_exported_with_the_tables(screen, tmp_path):

@@ -17,7 +17,8 @@ TEAM = "診断班"
 
 
 def choose(page, label: str, option: str) -> None:
-    page.get_by_label(label, exact=True).select_option(label=option)
+    # The open tab's control: the 自分のデータ tab has a 都道府県 of its own (the town picker).
+    page.get_by_label(label, exact=True).filter(visible=True).select_option(label=option)
 
 
 def open_tab(page, title: str) -> None:

@@ -167,11 +167,10 @@ class AssessmentModel(traitlets.HasTraits):
                 self.rule_set = saved["rule_set"]
             if saved.get("metric") in {m.key for m in reference.METRICS}:
                 self.metric = saved["metric"]
-            compare = saved.get("compare", reference.NATION)
             try:
-                reference.profile_label(compare)
-                self.compare = compare
-            except (KeyError, ValueError):
+                reference.profile_label(saved["compare"])
+                self.compare = saved["compare"]
+            except (KeyError, ValueError):   # none saved (an own town starts with its prefecture), or unknown
                 pass
 
     def _save_choices(self, change) -> None:
