@@ -3,6 +3,8 @@ offer each partner, its own actor list)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
+
 from kit import datasets
 from kit.steps import StepProgress, step_progress
 
@@ -28,3 +30,23 @@ def progress(workspace) -> StepProgress:
     rows = len(table) if (table := workspace.get_table(TABLE_KEY)) is not None else None
     own = "見本のリスト" if rows is None else f"リスト {rows}件"
     return step_progress(workspace, PREFIXES, bool(written), f"{own}・提供できること {len(written)}件")
+
+
+CHOSEN_KEY = "actors/chosen"   # [{issue_id, actor_id, name, reason}]: the partners the team chose
+
+
+@dataclass(frozen=True)
+class ChosenPartner:
+    """A partner the team chose for a regional issue, and why (03's answer)."""
+
+    issue_id: str
+    actor_id: str
+    name: str
+    reason: str
+
+
+def chosen_partners(workspace) -> list[ChosenPartner]:
+    """The partners the team chose, in the order it chose them."""
+    names = [field.name for field in fields(ChosenPartner)]
+    return [ChosenPartner(*(str(item.get(name) or "") for name in names))
+            for item in workspace.get(CHOSEN_KEY) or [] if isinstance(item, dict)]
