@@ -34,3 +34,26 @@ def memo_areas(workspace) -> set[str]:
 def progress(workspace) -> StepProgress:
     areas = memo_areas(workspace)
     return step_progress(workspace, PREFIXES, bool(areas), f"メモ {len(areas)}圏域")
+
+
+def gallery(workspace) -> None:
+    """The 気づきメモ stay with the team: the gallery shows the steps that follow."""
+    return None
+
+
+def export_sheets(workspaces) -> dict:
+    """気づきメモ: one row per area and prompt written, for every team."""
+    import pandas as pd
+
+    from kit.steps import area_names, masked_text
+
+    headings = {key: heading for key, heading, _ in MEMO_PROMPTS}
+    rows = []
+    for ws in workspaces:
+        names = area_names(ws)
+        for key, text in ws.items(MEMO_PREFIX):
+            area, _, prompt = key[len(MEMO_PREFIX):].partition("/")
+            if isinstance(text, str) and text.strip():
+                rows.append({"チーム": ws.team, "地区": names.get(area, area),
+                             "観点": headings.get(prompt, prompt), "メモ": masked_text(text)})
+    return {"気づきメモ": pd.DataFrame(rows, columns=["チーム", "地区", "観点", "メモ"])}
