@@ -24,7 +24,7 @@ from kit import town as tw
 from kit.export import to_xlsx
 from kit.masking import mask_table
 from kit.paths import SAMPLE_TOWN
-from kit.steps import StepProgress, step_progress
+from kit.steps import StepProgress, area_names, masked_text, step_progress
 from kit.steps.assessment import checklist as cl
 from kit.steps.assessment import domain as asm
 from kit.steps.assessment import risk_rules
@@ -492,3 +492,22 @@ class ChecklistModel(traitlets.HasTraits):
         """The classification as .xlsx; free text is masked for personal data."""
         classified, _report = mask_table(self.classified(), ["Q2 自由記述"])
         return to_xlsx({"分類": classified, "区分ごと": cl.class_summary(classified)})
+
+
+def gallery(workspace) -> None:
+    """The 気づきメモ stay with the team: the gallery shows the steps that follow."""
+    return None
+
+
+def export_sheets(workspaces) -> dict:
+    """気づきメモ: one row per area and prompt written, for every team."""
+    headings = {key: heading for key, heading, _ in MEMO_PROMPTS}
+    rows = []
+    for ws in workspaces:
+        names = area_names(ws)
+        for key, text in ws.items(MEMO_PREFIX):
+            area, _, prompt = key[len(MEMO_PREFIX):].partition("/")
+            if isinstance(text, str) and text.strip():
+                rows.append({"チーム": ws.team, "地区": names.get(area, area),
+                             "観点": headings.get(prompt, prompt), "メモ": masked_text(text)})
+    return {"気づきメモ": pd.DataFrame(rows, columns=["チーム", "地区", "観点", "メモ"])}
