@@ -302,6 +302,7 @@ class AssessmentScreen(Screen):
         self._memos: dict[str, list[tuple[widgets.Textarea, widgets.HTML]]] = {}
         self._memo_pages: dict[tuple[str, str], widgets.VBox] = {}
         self._filling = False
+        self._opening = False
         self._geojson = json.loads((SAMPLE_TOWN / "areas.geojson").read_text(encoding="utf-8"))
         self._build()
         self.model.use({kind: datasets.sample(kind) for kind in DATA_KINDS}, dict.fromkeys(DATA_KINDS, datasets.SAMPLE))
@@ -493,7 +494,11 @@ class AssessmentScreen(Screen):
     def _bind(self, workspace) -> list[widgets.Widget]:
         town = tw.current(workspace)
         if any(datasets.source(workspace, kind, town) != datasets.SAMPLE for kind in DATA_KINDS):
-            self._use(workspace, town)   # the preheated screen shows the sample town
+            self._opening = True         # opening a page saves nothing
+            try:
+                self._use(workspace, town)   # the preheated screen shows the sample town
+            finally:
+                self._opening = False
         self._restore(workspace.get(SETTINGS_KEY, {}) or {})
         self.checklist.bind(workspace)
         self.town_picker.bind(workspace, lambda _town: self._reload())
@@ -534,7 +539,7 @@ class AssessmentScreen(Screen):
             self._filling = False
 
     def _save_settings(self) -> None:
-        if self.workspace is None or self._filling:
+        if self.workspace is None or self._filling or self._opening:
             return
         settings = {"area": self.model.area, "rule_set": self.model.rule_set,
                     "compare": self.model.compare, "metric": self.model.metric}
