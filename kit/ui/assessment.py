@@ -529,12 +529,12 @@ class AssessmentScreen(Screen):
                 self.model.rule_set = saved["rule_set"]
             if saved.get("metric") in {m.key for m in reference.METRICS}:
                 self.model.metric = saved["metric"]
-            compare = saved.get("compare", reference.NATION)
-            try:
-                reference.profile_label(compare)
-                self.model.compare = compare
-            except (KeyError, ValueError):
-                pass
+            if "compare" in saved:      # else keep the default _use chose (an own town's prefecture)
+                try:
+                    reference.profile_label(saved["compare"])
+                    self.model.compare = saved["compare"]
+                except (KeyError, ValueError):
+                    pass
         finally:
             self._filling = False
 
