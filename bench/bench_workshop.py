@@ -38,7 +38,7 @@ from kit.facilitator.screen import (  # noqa: E402
     understanding_html,  # noqa: E402
 )
 from kit.steps.cases.issues import sample_issues, save_issues  # noqa: E402
-from kit.steps.pitch.domain import save_field  # noqa: E402
+from kit.steps.pitch.model import save_field  # noqa: E402
 from kit.store import open_store  # noqa: E402
 
 PASSPHRASE = "bench passphrase"

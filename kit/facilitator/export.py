@@ -29,14 +29,8 @@ from kit.steps.assessment.model import MEMO_PREFIX, MEMO_PROMPTS
 from kit.steps.cases import domain as cs
 from kit.steps.cases.issues import RegionalIssue
 from kit.steps.cases.model import ISSUES_KEY
-from kit.steps.pitch.domain import (
-    DRAFT_PREFIX,
-    REVIEWS_KEY,
-    RUBRIC,
-    Pitch,
-    load_pitch,
-    masked,
-)
+from kit.steps.pitch.domain import RUBRIC, Pitch, masked
+from kit.steps.pitch.model import DRAFT_PREFIX, REVIEWS_KEY, load_pitch
 from kit.workshop import Workshop
 
 __all__ = ["workshop_sheets", "workshop_xlsx", "pitch_rows", "pitch_files"]

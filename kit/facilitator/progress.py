@@ -20,7 +20,8 @@ from kit.start.self_assessment import responses
 from kit.steps import STATUSES, StepProgress
 from kit.steps.cases import model as cases
 from kit.steps.pitch import model as pitch
-from kit.steps.pitch.domain import Pitch, load_pitch, masked
+from kit.steps.pitch.domain import Pitch, masked
+from kit.steps.pitch.model import load_pitch
 
 __all__ = ["STATUSES", "TeamProgress", "GalleryEntry", "team_progress", "progress_table", "gallery_entry"]
 
