@@ -407,11 +407,12 @@ def test_timer_turns_amber_in_the_last_minute_and_red_at_the_end(screen):
     play = find(screen.rehearsal, widgets.Play)
     length.value = 300
     play.value = 100
-    assert "3:20" in shown(screen.rehearsal) and "#1f5f99" in shown(screen.rehearsal)
+    assert "3:20" in shown(screen.rehearsal) and "kit-timer-run" in shown(screen.rehearsal)
     play.value = 250
     assert "0:50" in shown(screen.rehearsal) and "残り1分" in shown(screen.rehearsal)
+    assert "kit-timer-last" in shown(screen.rehearsal)
     play.value = 300
-    assert "時間です" in shown(screen.rehearsal)
+    assert "時間です" in shown(screen.rehearsal) and "kit-timer-up" in shown(screen.rehearsal)
     length.value = 180
     assert play.value == 0 and "3:00" in shown(screen.rehearsal)
 

@@ -22,13 +22,8 @@ TIMER_CHOICES = (("3分", 180), ("5分", 300))
 def timer_face(elapsed: int, total: int) -> str:
     """Big digits of the time left; amber in the last minute, red when time is up."""
     left = max(total - elapsed, 0)
-    if left == 0:
-        colour, background, note = "#fff", "#a12622", "時間です"
-    elif left <= 60:
-        colour, background, note = "#5a3b00", "#ffd24d", "残り1分"
-    else:
-        colour, background, note = "#fff", "#1f5f99", "残り時間"
-    return (f'<div class="kit-timer" data-left="{left}" style="background:{background};color:{colour}">'
+    state, note = ("up", "時間です") if left == 0 else ("last", "残り1分") if left <= 60 else ("run", "残り時間")
+    return (f'<div class="kit-timer kit-timer-{state}" data-left="{left}">'
             f'<div class="kit-timer-note">{note}</div>'
             f'<div class="kit-timer-digits">{left // 60}:{left % 60:02d}</div></div>')
 
