@@ -220,9 +220,6 @@ class PitchModel(traitlets.HasTraits):
         """The chosen partners from the actor list (not those typed in by hand)."""
         return tuple(p.actor_id for p in self.pitch.partners if p.actor_id)
 
-    def prompts(self):
-        return check(self.pitch)
-
     def mask(self, text: str) -> MaskResult:
         """Masking for this pitch's free text: the partners' names are no personal data."""
         return mask_keeping(text, partner_names(self.pitch))

@@ -13,6 +13,7 @@ import html
 
 import ipywidgets as widgets
 
+from kit.steps.pitch.domain import Pitch, check
 from kit.steps.pitch.model import PitchModel
 from kit.steps.pitch.views import StatusLine
 from kit.steps.pitch.views.canvas import CanvasView
@@ -45,13 +46,12 @@ class PitchScreen(Screen):
         self._tabs = widgets.Tab(
             [self.materials, self.canvas, self.numbers, self.exports, self.rehearsal],
             titles=("1 材料をそろえる", "2 提案キャンバス", "3 数字で示す", "4 書き出す", "5 リハーサル"))
-        self.model.observe(self._show_prompts, "pitch")
+        widgets.dlink((self.model, "pitch"), (self._prompts, "value"), transform=_prompts_html)
 
     def _bind(self, workspace) -> list[widgets.Widget]:
         self.model.load(workspace)
         self.canvas.bind(workspace, self.sync)
         self.sync.watch(self._follow)
-        self._show_prompts()
         notice = own_town_notice(workspace, ("cases", "actors"), self._data_fixed,
                                  "事例は「個別事例から地域課題へ」、主体は「多様な主体リスト」のページで入れます。")
         return [*notice, self._prompts, self._status, self._tabs]
@@ -62,12 +62,12 @@ class PitchScreen(Screen):
         if self.model.follow():
             self._status.followed()
 
-    def _show_prompts(self, _change=None) -> None:
-        prompts = self.model.prompts()
-        if not prompts:
-            self._prompts.value = message("ok", "提案に必要な項目がすべてそろいました。書き出して、リハーサルをしましょう。")
-            return
-        items = "".join(f"<li><b>{html.escape(p.section)}</b>: {html.escape(p.text)}</li>" for p in prompts)
-        self._prompts.value = ('<details class="kit-prompts" open><summary><b>提案のチェック — あと'
-                               f' <span class="kit-prompt-count">{len(prompts)}</span> 件</b></summary>'
-                               f"<ul>{items}</ul></details>")
+
+def _prompts_html(pitch: Pitch) -> str:
+    """What the pitch still lacks, as pointed prompts (folded open), or that nothing does."""
+    prompts = check(pitch)
+    if not prompts:
+        return message("ok", "提案に必要な項目がすべてそろいました。書き出して、リハーサルをしましょう。")
+    items = "".join(f"<li><b>{html.escape(p.section)}</b>: {html.escape(p.text)}</li>" for p in prompts)
+    return ('<details class="kit-prompts" open><summary><b>提案のチェック — あと'
+            f' <span class="kit-prompt-count">{len(prompts)}</span> 件</b></summary><ul>{items}</ul></details>')

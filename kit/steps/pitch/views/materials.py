@@ -28,6 +28,12 @@ def _removable(text: str, on_remove) -> widgets.HBox:
     return widgets.HBox([widgets.HTML(html.escape(text)), remove])
 
 
+def _no_figures_note(problem: str) -> str:
+    """Why 地域診断 offers no figures, and what to do instead ("" when it offers some)."""
+    return "" if not problem else message(
+        "info", f"地域診断の数字を候補に出せません（{problem}）。下の欄に数字と出典を入れてください。")
+
+
 class MaterialsView(widgets.VBox):
     """Choosing the pitch's ingredients; each choice is saved as it is made."""
 
@@ -96,7 +102,8 @@ class MaterialsView(widgets.VBox):
         model.observe(self._show_issues, "issue_options")
         model.observe(self._show_cases, "case_options")
         model.observe(self._show_partners, "partner_options")
-        model.observe(self._show_suggestions, ["suggestions", "town_problem"])
+        model.observe(self._show_suggestions, "suggestions")
+        widgets.dlink((model, "town_problem"), (self._fig_suggest_note, "value"), transform=_no_figures_note)
         model.observe(self._show_pitch, "pitch")
 
     # -- what the model publishes -----------------------------------------------------------
@@ -119,9 +126,6 @@ class MaterialsView(widgets.VBox):
         suggestions = self._model.suggestions
         self._fig_suggest.options = [(figure.text(), index) for index, figure in enumerate(suggestions)]
         self._fig_suggest.value = 0 if suggestions else None
-        problem = self._model.town_problem
-        self._fig_suggest_note.value = "" if not problem else message(
-            "info", f"地域診断の数字を候補に出せません（{problem}）。下の欄に数字と出典を入れてください。")
 
     def _show_pitch(self, _change=None) -> None:
         pitch = self._model.pitch

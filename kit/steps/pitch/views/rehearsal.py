@@ -66,8 +66,7 @@ class RehearsalView(widgets.VBox):
             self._team, *rubric, widgets.HTML("<b>コメント</b>"), self._comment, send, self._sent,
             heading("このチームが受け取った評価"), refresh, self._received,
         ])
-        model.observe(self._show_received, "reviews")
-        self._show_received()
+        widgets.dlink((model, "reviews"), (self._received, "value"), transform=_received_html)
 
     # -- timer -----------------------------------------------------------------------------
     def _tick(self, elapsed: int) -> None:
@@ -100,14 +99,14 @@ class RehearsalView(widgets.VBox):
             toggle.value = None
         self._comment.value = ""
 
-    def _show_received(self, _change=None) -> None:
-        reviews = self._model.reviews
-        if not reviews:
-            self._received.value = "<p>まだ評価は届いていません。</p>"
-            return
-        rows = "".join(f'<tr><td>{html.escape(row.観点)}</td><td class="kit-number">{row.平均:.1f}</td></tr>'
-                       for row in review_summary(reviews).itertuples(index=False))
-        comments = "".join(f"<li><b>{html.escape(team)}</b>: {html.escape(entry['comment'] or '（コメントなし）')}</li>"
-                           for team, entry in sorted(reviews.items()))
-        self._received.value = (f'<table class="kit-table kit-reviews"><tr><th>観点</th>'
-                                f"<th>平均（{len(reviews)}チーム）</th></tr>{rows}</table><ul>{comments}</ul>")
+
+def _received_html(reviews: dict) -> str:
+    """The average score per question over the reviews received, and their comments."""
+    if not reviews:
+        return "<p>まだ評価は届いていません。</p>"
+    rows = "".join(f'<tr><td>{html.escape(row.観点)}</td><td class="kit-number">{row.平均:.1f}</td></tr>'
+                   for row in review_summary(reviews).itertuples(index=False))
+    comments = "".join(f"<li><b>{html.escape(team)}</b>: {html.escape(entry['comment'] or '（コメントなし）')}</li>"
+                       for team, entry in sorted(reviews.items()))
+    return (f'<table class="kit-table kit-reviews"><tr><th>観点</th>'
+            f"<th>平均（{len(reviews)}チーム）</th></tr>{rows}</table><ul>{comments}</ul>")
