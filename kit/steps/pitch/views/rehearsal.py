@@ -43,7 +43,7 @@ class RehearsalView(widgets.VBox):
         self._team = widgets.Text(placeholder="例: 2班", description="評価するチーム",
                                   style={"description_width": "8em"}, layout=widgets.Layout(width="26em"))
         levels = [(f"{n} {label}", n) for n, label in RUBRIC_LEVELS.items()]
-        self._scores = {key: widgets.ToggleButtons(options=levels, value=None, style={"button_width": "7em"})
+        self._scores = {key: widgets.ToggleButtons(options=levels, value=None, style={"button_width": "9em"})
                         for key, _ in RUBRIC}
         self._comment = widgets.Textarea(placeholder="よかった点と、もっとよくなる点を1つずつ",
                                          layout=widgets.Layout(width="100%", height="4em"))
