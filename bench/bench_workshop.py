@@ -37,7 +37,7 @@ from kit.steps.actors.model import CHOSEN_KEY, OFFERS_KEY  # noqa: E402
 from kit.steps.assessment.model import MEMO_PREFIX  # noqa: E402
 from kit.steps.cases import domain as cs  # noqa: E402
 from kit.steps.cases.issues import sample_issues, save_issues  # noqa: E402
-from kit.steps.pitch.domain import save_field  # noqa: E402
+from kit.steps.pitch.model import save_field  # noqa: E402
 from kit.store import open_store  # noqa: E402
 
 PASSPHRASE = "bench passphrase"

@@ -48,3 +48,33 @@ def model_pitch(team: str = "3班") -> Pitch:
     return replace(Pitch(team=team, **TEXTS), issue=ISSUE, story=story, figures=figures,
                    partners=(partner_from_actor(datasets.sample("actors"), "S004"),),
                    cross_sector=FUKUSAKI, standard=StandardAmounts(areas=area_count(areas)))
+
+
+# --- page 04 without a browser: widgets found as a user finds them ----------------------------
+
+def widgets_in(root):
+    """Every widget under ``root`` (itself included), depth first."""
+    yield root
+    for child in getattr(root, "children", ()):
+        yield from widgets_in(child)
+
+
+def find(root, kind: type | None = None, *, cls: str = "", description: str = "", placeholder: str = ""):
+    """The first widget under ``root`` of ``kind`` with that CSS class, label or placeholder."""
+    for widget in widgets_in(root):
+        if ((kind is None or isinstance(widget, kind)) and (not cls or cls in getattr(widget, "_dom_classes", ()))
+                and (not description or getattr(widget, "description", None) == description)
+                and (not placeholder or getattr(widget, "placeholder", None) == placeholder)):
+            return widget
+    raise LookupError(f"no widget {kind} {cls!r} {description!r} {placeholder!r}")
+
+
+def shown(root) -> str:
+    """What the page under ``root`` shows as text: HTML and labels, options, values typed."""
+    parts = []
+    for widget in widgets_in(root):
+        value = getattr(widget, "value", None)
+        if isinstance(value, str):
+            parts.append(value)
+        parts += [label for label in getattr(widget, "_options_labels", ())]
+    return "\n".join(parts)

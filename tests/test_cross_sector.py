@@ -11,8 +11,8 @@ from kit.steps.pitch.cross_sector import (
     StandardAmounts,
     SubstituteCost,
     area_count,
-    effect_chart,
 )
+from kit.steps.pitch.charts import effect_chart
 
 
 def test_fukusaki_example_gives_about_7_million_yen_a_year():

@@ -30,7 +30,7 @@ from kit.start import self_assessment as sa
 from kit.start.model import record
 from kit.steps.cases import domain as cs
 from kit.steps.cases.issues import sample_issues, save_issues
-from kit.steps.pitch.domain import save_field
+from kit.steps.pitch.model import save_field
 from kit.store import SQLiteStore
 
 PASSPHRASE = "みどり野 研修 2025"

@@ -7,31 +7,29 @@ import json
 import re
 from dataclasses import replace
 
+import ipywidgets as widgets
 import pytest
-from pitch_fixtures import ISSUE, model_pitch
+from pitch_fixtures import ISSUE, find, model_pitch, shown, widgets_in
 from pptx import Presentation
 
 from kit import datasets
 from kit.paths import NOTEBOOKS
 from kit.steps.cases.issues import save_issues
 from kit.steps.pitch.domain import (
-    REVIEWS_KEY,
     RUBRIC,
     Figure,
     Pitch,
     TownTables,
     check,
-    load_pitch,
     masked,
     partner_from_actor,
     partner_options,
     rank_cases,
     review_summary,
-    save_field,
     story_from_case,
-    submit_review,
     suggested_figures,
 )
+from kit.steps.pitch.model import REVIEWS_KEY, load_pitch, save_field, submit_review
 from kit.store import Workspace, open_store
 from kit.vocab import THREE_WAY_GAINS
 
@@ -239,7 +237,7 @@ def test_a_team_cannot_review_itself_and_unscored_questions_are_named(store):
         submit_review(store, "2班", "3班", {**FULL, "partner_gain": None}, "")
 
 
-# --- the screen, without a browser ----------------------------------------------------------
+# --- the screen, without a browser: driven by what a user sees --------------------------------
 
 @pytest.fixture
 def screen(store):
@@ -249,24 +247,87 @@ def screen(store):
 
 
 def prompt_count(screen) -> int:
-    found = re.search(r'kit-prompt-count">(\d+)<', screen._prompts.value)
+    found = re.search(r'kit-prompt-count">(\d+)<', shown(screen.view))
     return int(found.group(1)) if found else 0
+
+
+def issue_list(page) -> widgets.Dropdown:
+    return find(page.view, widgets.Dropdown, description="地域課題")
+
+
+def case_list(page) -> widgets.Dropdown:
+    return find(page.view, widgets.Dropdown, description="事例")
+
+
+def partner_list(page) -> widgets.SelectMultiple:
+    return find(page.view, widgets.SelectMultiple)
+
+
+def canvas_box(page, name: str) -> widgets.Textarea:
+    return find(page.view, widgets.Textarea, cls=f"kit-field-{name}")
+
+
+def click(root, label: str) -> None:
+    find(root, widgets.Button, description=label).click()
+
+
+def status(page) -> str:
+    return find(page.view, cls="kit-pitch-status").value
 
 
 def test_choosing_ingredients_saves_them_and_the_prompts_shrink(screen, store):
     before = prompt_count(screen)
-    screen._issue.value = ISSUE.id
-    assert {case_id for _, case_id in screen._case.options[1:6]} == set(ISSUE.case_ids)
-    screen._case.value = "C009"
-    assert "米や灯油" in screen._story.value
-    screen._partner_select.value = ("S004",)
-    screen._add_suggested()
-    screen._texts["gain_partner"].value = "常連のお客様が長く通い続ける"
+    issue_list(screen).value = ISSUE.id
+    assert {case_id for _, case_id in case_list(screen).options[1:6]} == set(ISSUE.case_ids)
+    case_list(screen).value = "C009"
+    assert "米や灯油" in shown(screen.view)
+    partner_list(screen).value = ("S004",)
+    click(screen.view, "この数字を追加")
+    canvas_box(screen, "gain_partner").value = "常連のお客様が長く通い続ける"
     assert prompt_count(screen) == before - 5  # issue, figure, story, partner, partner's gain
     saved = load_pitch(Workspace(store, "3班"))
     assert saved.story.case_id == "C009" and saved.partners[0].actor_id == "S004"
     assert saved.figures and saved.gain_partner == "常連のお客様が長く通い続ける"
-    assert "保存しました" in screen._status.value
+    assert "保存しました" in status(screen)
+
+
+def test_opening_the_page_saves_nothing(screen, store):
+    """Showing what is stored is no edit: a team that only looks has not started 04."""
+    assert Workspace(store, "3班").keys("pitch/") == []
+
+
+def test_cases_are_ranked_by_the_tags_confirmed_in_02(store):
+    """A case the team tagged 移動・医療・買物 in 02 comes right after the issue's own
+    cases, though its file says 居場所・就労; one whose 買物・移動 the team took off falls back."""
+    from kit.steps.pitch.screen import PitchScreen
+
+    # The tags a team confirmed in 02, as 02 stores them.
+    Workspace(store, "3班").put("cases/tags", {"C001": ["移動", "医療", "買物"], "C002": ["健康"]})
+    page = PitchScreen(store).open("3班")
+    issue_list(page).value = ISSUE.id
+    options = case_list(page).options
+    ranked = [case_id for _, case_id in options]
+    assert ranked[len(ISSUE.case_ids) + 1] == "C001"
+    assert ranked.index("C013") < ranked.index("C002")  # the file's 買物・移動 no longer count
+    assert dict((case_id, label) for label, case_id in options)["C001"].endswith("— 買物・移動・医療")  # in the vocabulary's order
+
+
+def test_partner_choice_offers_the_partners_chosen_in_03_first_with_their_reason(store):
+    from kit.steps.pitch.screen import PitchScreen
+
+    # What 03 stores when the team chooses partners for its issues (kit.steps.actors.model).
+    Workspace(store, "3班").put("actors/chosen", [
+        {"issue_id": "K02", "actor_id": "S015", "name": "みどり野信用金庫", "reason": "見守り協定がある"},
+        {"issue_id": "K01", "actor_id": "S010", "name": "株式会社奥沢温泉 山のゆ",
+         "reason": "送迎バスが毎日奥沢を回っている"}])
+    page = PitchScreen(store).open("3班")
+    issue_list(page).value = ISSUE.id
+    options = partner_list(page).options
+    assert options[0] == ("株式会社奥沢温泉 山のゆ（民間企業）— チームが選んだ連携先: 送迎バスが毎日奥沢を回っている", "S010")
+    assert "候補" in options[1][0] and "S004" in [actor_id for _, actor_id in options[:6]]
+    assert sorted(actor_id for _, actor_id in options) == sorted(datasets.sample("actors")["主体ID"])
+    partner_list(page).value = ("S010",)
+    assert load_pitch(Workspace(store, "3班")).partners[0].name == "株式会社奥沢温泉 山のゆ"
 
 
 def test_a_population_without_counted_years_says_figures_are_to_be_typed(store):
@@ -275,89 +336,101 @@ def test_a_population_without_counted_years_says_figures_are_to_be_typed(store):
     projected_only = datasets.sample("population").assign(区分="推計")  # no counted year to compare with
     Workspace(store, "3班").put_table(datasets.table_key("population"), projected_only)
     screen = PitchScreen(store).open("3班")
-    screen._issue.value = ISSUE.id
-    assert screen._fig_suggest.options == () and screen._fig_suggest.value is None
-    assert "実績の年がありません" in screen._fig_suggest_note.value
-    assert {case_id for _, case_id in screen._case.options[1:6]} == set(ISSUE.case_ids)
+    issue_list(screen).value = ISSUE.id
+    suggest = find(screen.view, widgets.Dropdown, description="地域診断から")
+    assert suggest.options == () and suggest.value is None
+    assert "実績の年がありません" in shown(screen.materials)
+    assert {case_id for _, case_id in case_list(screen).options[1:6]} == set(ISSUE.case_ids)
+
+
+def amounts(page) -> list[widgets.FloatText]:
+    return [w for w in widgets_in(page.numbers) if "kit-cs-amount" in getattr(w, "_dom_classes", ())]
 
 
 def test_a_reopened_page_shows_what_was_saved(screen, store):
     from kit.steps.pitch.screen import PitchScreen
 
-    screen._issue.value = ISSUE.id
-    screen._case.value = "C012"
-    screen._partner_select.value = ("S004", "S037")
-    screen._texts["ki"].value = "夫婦で買物と通院を続けたい"
-    screen._cs_spending.value = 300
-    screen._add_item_row(None)
-    screen._cs_rows.children[0].amount.value = 420
+    issue_list(screen).value = ISSUE.id
+    case_list(screen).value = "C012"
+    partner_list(screen).value = ("S004", "S037")
+    canvas_box(screen, "ki").value = "夫婦で買物と通院を続けたい"
+    find(screen.view, widgets.FloatText, description="財政支出").value = 300
+    click(screen.numbers, "代替費用の行を追加")
+    amounts(screen)[0].value = 420
     again = PitchScreen(store).open("3班")
-    assert (again._issue.value, again._case.value) == (ISSUE.id, "C012")
-    assert set(again._partner_select.value) == {"S004", "S037"}
-    assert again._texts["ki"].value == "夫婦で買物と通院を続けたい"
-    assert again._cs_spending.value == 300 and again._cs_rows.children[0].amount.value == 420
-    assert "クロスセクター効果は 120万円/年" in again._cs_result.value
+    assert (issue_list(again).value, case_list(again).value) == (ISSUE.id, "C012")
+    assert set(partner_list(again).value) == {"S004", "S037"}
+    assert canvas_box(again, "ki").value == "夫婦で買物と通院を続けたい"
+    assert find(again.view, widgets.FloatText, description="財政支出").value == 300
+    assert amounts(again)[0].value == 420
+    assert "クロスセクター効果は 120万円/年" in shown(again.numbers)
 
 
-def test_fukusaki_example_fills_the_calculator(screen):
-    screen._cs_example.click()
-    assert screen._cs_spending.value == 1600
-    assert "730万円/年" in screen._cs_result.value
+def test_fukusaki_example_fills_the_calculator(screen, store):
+    click(screen.numbers, "福崎町の例を入れる")
+    assert find(screen.view, widgets.FloatText, description="財政支出").value == 1600
+    assert "730万円/年" in shown(screen.numbers)
+    assert load_pitch(Workspace(store, "3班")).cross_sector.effect == 730
 
 
 def test_standard_amounts_start_from_the_towns_areas_and_follow_the_wards(screen, store):
-    assert screen._std_areas.value == 5
-    assert "32,000千円" in screen._std_result.value
-    screen._std_include.value = True
-    screen._std_kind.value = screen._std_kind.options[1]
-    screen._std_units.value = 4
+    assert find(screen.numbers, widgets.BoundedIntText, description="日常生活圏域").value == 5
+    assert "32,000千円" in shown(screen.numbers)
+    find(screen.numbers, widgets.Checkbox).value = True
+    kind = find(screen.numbers, widgets.RadioButtons)
+    kind.value = kind.options[1]
+    find(screen.numbers, widgets.BoundedIntText, description="数").value = 4
     assert load_pitch(Workspace(store, "3班")).standard.wards == 4
-    assert f"{8_000 * 4 + 4_000 * 5 + 4_000 * 4:,}千円" in screen._std_result.value
+    assert f"{8_000 * 4 + 4_000 * 5 + 4_000 * 4:,}千円" in shown(screen.numbers)
 
 
 def downloaded(screen) -> bytes:
-    encoded = re.search(r'href="data:[^;]+;base64,([^"]+)"', screen._export_out.value).group(1)
+    encoded = re.search(r'href="data:[^;]+;base64,([^"]+)"', shown(screen.exports)).group(1)
     return base64.b64decode(encoded)
 
 
 def test_exports_are_offered_as_downloads_with_personal_data_hidden(screen):
-    screen._texts["ki"].value = "田中ハナさんは買物に行けない"
-    assert "氏名 1件" in screen._canvas["ki"].status.value  # masked as it was saved, and said so
-    screen._export("pptx")
-    assert 'download="提案_3班_' in screen._export_out.value and ".pptx" in screen._export_out.value
+    canvas_box(screen, "ki").value = "田中ハナさんは買物に行けない"
+    assert "氏名 1件" in shown(screen.canvas)  # masked as it was saved, and said so
+    click(screen.exports, "PowerPoint をつくる")
+    assert 'download="提案_3班_' in shown(screen.exports) and ".pptx" in shown(screen.exports)
     deck = Presentation(io.BytesIO(downloaded(screen)))
     text = "".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame)
     assert "〇〇さんは買物に行けない" in text and "田中" not in text
-    screen._export("html")
+    click(screen.exports, "1枚まとめ（印刷用）をつくる")
     page = downloaded(screen).decode("utf-8")
     assert "〇〇さんは買物に行けない" in page and "田中" not in page
 
 
 def test_timer_turns_amber_in_the_last_minute_and_red_at_the_end(screen):
-    screen._timer_length.value = 300
-    screen._play.value = 100
-    assert "3:20" in screen._face.value and "#1f5f99" in screen._face.value
-    screen._play.value = 250
-    assert "0:50" in screen._face.value and "残り1分" in screen._face.value
-    screen._play.value = 300
-    assert "時間です" in screen._face.value
-    screen._timer_length.value = 180
-    assert screen._play.value == 0 and "3:00" in screen._face.value
+    length = find(screen.rehearsal, widgets.ToggleButtons)
+    play = find(screen.rehearsal, widgets.Play)
+    length.value = 300
+    play.value = 100
+    assert "3:20" in shown(screen.rehearsal) and "kit-timer-run" in shown(screen.rehearsal)
+    play.value = 250
+    assert "0:50" in shown(screen.rehearsal) and "残り1分" in shown(screen.rehearsal)
+    assert "kit-timer-last" in shown(screen.rehearsal)
+    play.value = 300
+    assert "時間です" in shown(screen.rehearsal) and "kit-timer-up" in shown(screen.rehearsal)
+    length.value = 180
+    assert play.value == 0 and "3:00" in shown(screen.rehearsal)
 
 
 def test_a_review_sent_from_the_page_reaches_the_other_team(screen, store):
     from kit.steps.pitch.screen import PitchScreen
 
-    screen._rv_team.value = "2班"
-    screen._send_review()
-    assert "まだ点をつけていない" in screen._rv_status.value
-    for toggle in screen._rv_scores.values():
-        toggle.value = 4
-    screen._rv_comment.value = "連携先の得が具体的"
-    screen._send_review()
-    assert "「2班」への評価を保存しました" in screen._rv_status.value
+    find(screen.rehearsal, widgets.Text, placeholder="例: 2班").value = "2班"
+    click(screen.rehearsal, "評価を送る")
+    assert "まだ点をつけていない" in shown(screen.rehearsal)
+    for scale in widgets_in(screen.rehearsal):
+        if isinstance(scale, widgets.ToggleButtons) and 4 in scale._options_values:
+            scale.value = 4
+    find(screen.rehearsal, widgets.Textarea).value = "連携先の得が具体的"
+    click(screen.rehearsal, "評価を送る")
+    assert "「2班」への評価を保存しました" in shown(screen.rehearsal)
     other = PitchScreen(store).open("2班")
-    assert "連携先の得が具体的" in other._received.value and "4.0" in other._received.value
+    assert "連携先の得が具体的" in shown(other.rehearsal) and "4.0" in shown(other.rehearsal)
 
 
 def test_issues_written_in_notebook_02_are_offered(store):
@@ -366,7 +439,7 @@ def test_issues_written_in_notebook_02_are_offered(store):
     own = replace(ISSUE, id="T01", statement="駅東の買物")
     save_issues(Workspace(store, "3班"), [own])
     page = PitchScreen(store).open("3班")
-    assert [label for label, _ in page._issue.options] == ["（選ばない）", "T01 駅東の買物"]
+    assert [label for label, _ in issue_list(page).options] == ["（選ばない）", "T01 駅東の買物"]
 
 
 def test_a_bad_workspace_name_shows_the_banner_only(store):

@@ -7,7 +7,9 @@ from __future__ import annotations
 import sqlite3
 import sys
 
+import ipywidgets as widgets
 import pytest
+from pitch_fixtures import find, shown, widgets_in
 
 from kit import masking
 from kit.masking import MaskingUnavailable
@@ -232,21 +234,22 @@ def test_every_typed_field_is_bounded_before_it_is_saved(store, tmp_path):
     check(actors._offer_text.status.value, "03 offer")
 
     pitch = PitchScreen(store).open("3班")
-    pitch._texts["ki"].value = HUGE
-    check(pitch._canvas["ki"].status.value, "04 canvas")
-    pitch._fig_label.value = "あ" * 300
-    pitch._add_figure()
-    check(pitch._fig_message.value, "04 figure")
-    pitch._rv_team.value = "2班"
-    for toggle in pitch._rv_scores.values():
-        toggle.value = 3
-    pitch._rv_comment.value = HUGE
-    pitch._send_review()
-    check(pitch._rv_status.value, "04 review comment")
+    find(pitch.canvas, widgets.Textarea, cls="kit-field-ki").value = HUGE
+    check(shown(pitch.canvas), "04 canvas")
+    find(pitch.materials, widgets.Text, description="何の数字").value = "あ" * 300
+    find(pitch.materials, widgets.Button, description="数字を追加").click()
+    check(shown(pitch.materials), "04 figure")
+    find(pitch.rehearsal, widgets.Text, placeholder="例: 2班").value = "2班"
+    for scale in widgets_in(pitch.rehearsal):
+        if isinstance(scale, widgets.ToggleButtons) and 3 in scale._options_values:
+            scale.value = 3
+    find(pitch.rehearsal, widgets.Textarea).value = HUGE
+    find(pitch.rehearsal, widgets.Button, description="評価を送る").click()
+    check(shown(pitch.rehearsal), "04 review comment")
 
-    pitch._own_name.value = "あ" * 300
-    pitch._add_own_partner()
-    check(pitch._status.value, "04 own partner")
+    find(pitch.materials, widgets.Text, description="名称").value = "あ" * 300
+    find(pitch.materials, widgets.Button, description="手入力の連携先を追加").click()
+    check(find(pitch.view, cls="kit-pitch-status").value, "04 own partner")
 
     assert ("あ" * 300).encode() not in stored_bytes(tmp_path)
     assert len(refused) == 12
@@ -275,8 +278,8 @@ def test_masking_down_on_each_page_stores_nothing_unmasked(store, masking_down):
     assert actors.save_form() is None and MaskingUnavailable.message in actors._form_status.value
 
     pitch = PitchScreen(store).open("3班")
-    pitch._texts["ki"].value = NOTE
-    assert MaskingUnavailable.message in pitch._canvas["ki"].status.value
+    find(pitch.canvas, widgets.Textarea, cls="kit-field-ki").value = NOTE
+    assert MaskingUnavailable.message in shown(pitch.canvas)
 
     text = " ".join(str(value) for ws in store.workspaces() for _, value in store.items(ws))
     assert not any(item in text for item in PERSONAL)
@@ -371,10 +374,12 @@ def test_two_pcs_in_03_and_04_keep_each_others_additions(store):
 
     one, two = PitchScreen(store).open("3班"), PitchScreen(store).open("3班")
     for screen, label in ((one, "一台目の数字"), (two, "二台目の数字")):
-        screen._fig_label.value = label
-        screen._fig_value.value = 10
-        screen._add_figure()
+        find(screen.materials, widgets.Text, description="何の数字").value = label
+        find(screen.materials, widgets.FloatText, description="値").value = 10
+        find(screen.materials, widgets.Button, description="数字を追加").click()
     labels = [figure.label for figure in two.model.pitch.figures]
     assert labels == ["一台目の数字", "二台目の数字"]
-    one._follow()
-    assert "二台目の数字" in str([row.children[0].value for row in one._figure_rows.children])
+    assert "二台目の数字" not in shown(one.materials)
+    one.sync.tick()  # the page's look at the workspace, every few seconds
+    assert "二台目の数字" in shown(one.materials)
+    assert "別のPCで保存された内容を表示しています" in find(one.view, cls="kit-pitch-status").value

@@ -20,8 +20,8 @@ from kit import pages
 from kit.export import export_filename, to_xlsx
 from kit.facilitator.progress import progress_table, team_progress
 from kit.start import model as start
-from kit.steps.pitch.domain import load_pitch, masked
-from kit.steps.pitch.model import started
+from kit.steps.pitch.domain import masked
+from kit.steps.pitch.model import load_pitch, started
 from kit.workshop import Workshop
 
 __all__ = ["workshop_sheets", "workshop_xlsx", "pitch_files"]

@@ -3,20 +3,38 @@ offer each partner, its own actor list)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from kit import datasets
 from kit.steps import StepProgress, step_progress
 
-__all__ = ["DISMISSED_KEY", "OFFERS_KEY", "DRAFT_KEY", "BACKUP_KEY", "TABLE_KEY", "PREFIXES", "offers",
-           "progress"]
+__all__ = ["DISMISSED_KEY", "OFFERS_KEY", "DRAFT_KEY", "BACKUP_KEY", "TABLE_KEY", "CHOSEN_KEY", "PREFIXES",
+           "ChosenPartner", "chosen_partners", "offers", "progress"]
 
 DISMISSED_KEY = "actors/not_duplicates"   # pairs the team said are not duplicates
 OFFERS_KEY = "actors/offers"              # {課題ID: what the team can offer a partner}
 DRAFT_KEY = "actors/draft"                # the form being typed
 BACKUP_KEY = "actors/before_import"       # the list before the last import
 TABLE_KEY = datasets.table_key("actors")  # the team's own list (the sample town's until edited)
+CHOSEN_KEY = "actors/chosen"              # [{issue_id, actor_id, name, reason}]: the team's partners
 PREFIXES: tuple[str, ...] = ("actors/", TABLE_KEY)
+
+
+@dataclass(frozen=True)
+class ChosenPartner:
+    """A partner the team chose for a regional issue, and why (the exercise's answer)."""
+
+    issue_id: str
+    actor_id: str
+    name: str
+    reason: str
+
+
+def chosen_partners(workspace) -> list[ChosenPartner]:
+    """The partners the team chose in this step, in the order it chose them."""
+    saved = workspace.get(CHOSEN_KEY) or []
+    return [ChosenPartner(*(str(item.get(name) or "") for name in ("issue_id", "actor_id", "name", "reason")))
+            for item in saved if isinstance(item, dict)]
 
 
 def offers(workspace) -> dict[str, str]:
@@ -30,26 +48,6 @@ def progress(workspace) -> StepProgress:
     rows = len(table) if (table := workspace.get_table(TABLE_KEY)) is not None else None
     own = "見本のリスト" if rows is None else f"リスト {rows}件"
     return step_progress(workspace, PREFIXES, bool(written), f"{own}・提供できること {len(written)}件")
-
-
-CHOSEN_KEY = "actors/chosen"   # [{issue_id, actor_id, name, reason}]: the partners the team chose
-
-
-@dataclass(frozen=True)
-class ChosenPartner:
-    """A partner the team chose for a regional issue, and why (03's answer)."""
-
-    issue_id: str
-    actor_id: str
-    name: str
-    reason: str
-
-
-def chosen_partners(workspace) -> list[ChosenPartner]:
-    """The partners the team chose, in the order it chose them."""
-    names = [field.name for field in fields(ChosenPartner)]
-    return [ChosenPartner(*(str(item.get(name) or "") for name in names))
-            for item in workspace.get(CHOSEN_KEY) or [] if isinstance(item, dict)]
 
 
 def gallery(workspace):

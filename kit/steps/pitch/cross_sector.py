@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-import altair as alt
 import pandas as pd
 
 from kit.vocab import CROSS_SECTOR_FIELDS
@@ -32,7 +31,6 @@ __all__ = [
     "StandardAmounts",
     "SubstituteCost",
     "area_count",
-    "effect_chart",
 ]
 
 # 千円, seed 000 (厚生労働省老健局「令和6年度地域支援事業実施要綱等の改正点について」).
@@ -127,19 +125,6 @@ FUKUSAKI = CrossSector(
     items=(SubstituteCost("その他", "医療・商業・教育・福祉・財政の代替施策の合計", 2_330),),
     source="近畿運輸局 クロスセクター効果リーフレット（seed 004 図表2-20）",
 )
-
-
-def effect_chart(cross: CrossSector) -> alt.Chart:
-    """Two bars: today's spending, and the substitutes stacked by section."""
-    rows = [{"区分": "財政支出（いま）", "分野": "財政支出", "万円": cross.spending}]
-    rows += [{"区分": "なくした場合の代替費用", "分野": field, "万円": amount}
-             for field, amount in cross.by_field().items()]
-    return alt.Chart(pd.DataFrame(rows), title="クロスセクター効果（万円/年）").mark_bar().encode(
-        x=alt.X("万円:Q", title="万円/年"),
-        y=alt.Y("区分:N", title=None, sort=["財政支出（いま）", "なくした場合の代替費用"]),
-        color=alt.Color("分野:N", title="分野", sort=["財政支出", *CROSS_SECTOR_FIELDS]),
-        tooltip=["区分", "分野", alt.Tooltip("万円:Q", format=",.0f")],
-    ).properties(width=420, height=120)
 
 
 @dataclass(frozen=True)

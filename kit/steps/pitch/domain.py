@@ -2,9 +2,8 @@
 told as 起承転結, with what each of the three parties gains (三方よし) and the
 skeleton a proposal must settle (seed 002, 事業立ち上げガイドブック).
 
-A :class:`Pitch` is plain data. It is saved field by field in the workspace
-(``pitch/draft/<field>``) so two browsers of one team never overwrite each
-other's parts, and it is what both exports (slides, one-page summary) read.
+A :class:`Pitch` is plain data, what both exports (slides, one-page summary)
+read; :mod:`kit.steps.pitch.model` saves it field by field in the workspace.
 :func:`check` turns what is missing or weak into pointed prompts in Japanese.
 """
 
@@ -12,10 +11,9 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass, fields, replace
-from typing import Callable
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
-import altair as alt
 import pandas as pd
 
 from kit.masking import KINDS, NAME, PLACEHOLDERS, MaskResult, mask_text
@@ -24,7 +22,6 @@ from kit.steps.actors import domain as actors
 from kit.steps.assessment import domain as assessment
 from kit.steps.cases.issues import RegionalIssue
 from kit.steps.pitch.cross_sector import CrossSector, StandardAmounts
-from kit.store import Workspace, normalise_workspace_name
 from kit.vocab import (
     GUIDEBOOK_ITEMS,
     LEGAL_ENTITY_MARKERS,
@@ -35,8 +32,6 @@ from kit.vocab import (
 )
 
 __all__ = [
-    "DRAFT_PREFIX",
-    "REVIEWS_KEY",
     "RUBRIC",
     "RUBRIC_LEVELS",
     "TEXT_FIELDS",
@@ -47,8 +42,6 @@ __all__ = [
     "Story",
     "TownTables",
     "check",
-    "evidence_chart",
-    "load_pitch",
     "mask_keeping",
     "masked",
     "partner_from_actor",
@@ -56,14 +49,9 @@ __all__ = [
     "partner_options",
     "rank_cases",
     "review_summary",
-    "save_field",
     "story_from_case",
-    "submit_review",
     "suggested_figures",
-    "update_field",
 ]
-
-DRAFT_PREFIX = "pitch/draft/"
 
 _PARTIES = tuple(THREE_WAY_GAINS)            # 民間事業者, 高齢者, 地域社会
 _PARTS = tuple(STORY_PARTS)                  # 起, 承, 転, 結
@@ -213,63 +201,6 @@ class Pitch:
         return list(zip(GUIDEBOOK_ITEMS, texts))
 
 
-# --- storage -------------------------------------------------------------------------
-
-def _encode(name: str, value):
-    if value is None or isinstance(value, str):
-        return value
-    if name in ("figures", "partners"):
-        return [asdict(item) for item in value]
-    if name == "cross_sector":
-        return value.to_dict()
-    if name == "issue":
-        return value.to_dict()
-    return asdict(value)
-
-
-def _decode(name: str, value):
-    if value is None or name not in _STRUCTURED:
-        return value
-    return _STRUCTURED[name](value)
-
-
-_STRUCTURED: dict[str, Callable] = {
-    "issue": RegionalIssue.from_dict,
-    "figures": lambda items: tuple(Figure(**item) for item in items),
-    "story": lambda item: Story(**item),
-    "partners": lambda items: tuple(Partner(**item) for item in items),
-    "cross_sector": CrossSector.from_dict,
-    "standard": lambda item: StandardAmounts(**item),
-}
-_FIELD_NAMES = frozenset(field.name for field in fields(Pitch)) - {"team"}
-
-
-def save_field(workspace, name: str, value) -> None:
-    """Save one part of the pitch as the user changes it."""
-    if name not in _FIELD_NAMES:
-        raise KeyError(name)
-    workspace.put(DRAFT_PREFIX + name, _encode(name, value))
-
-
-def update_field(workspace, name: str, change: Callable, default=None):
-    """Save ``change(the part as stored, or default)`` in one transaction and return
-    it: two PCs of a team adding figures or partners at once keep both."""
-    if name not in _FIELD_NAMES:
-        raise KeyError(name)
-    stored = workspace.update(DRAFT_PREFIX + name, lambda current: _encode(
-        name, change(default if current is None else _decode(name, current))))
-    return _decode(name, stored)
-
-
-def load_pitch(workspace) -> Pitch:
-    """The workspace's pitch as saved so far (empty parts stay empty)."""
-    saved = {key.removeprefix(DRAFT_PREFIX): value for key, value in workspace.items(DRAFT_PREFIX)}
-    values = {name: _decode(name, value) for name, value in saved.items() if name in _FIELD_NAMES}
-    # A workshop team's workspace has an internal name; its label is the team's name.
-    team = getattr(workspace, "label", workspace.name)
-    return Pitch(team=team, **{k: v for k, v in values.items() if v is not None})
-
-
 # --- ingredients -----------------------------------------------------------------------
 
 def rank_cases(cases: pd.DataFrame, issue: RegionalIssue | None) -> pd.DataFrame:
@@ -301,18 +232,33 @@ def story_from_case(case: pd.Series, area_names: dict[str, str]) -> Story:
                  trouble=mask_text(actors.text(case.get("困りごと"))).text)
 
 
-def partner_options(table: pd.DataFrame, issue: RegionalIssue | None,
-                    area_names: dict[str, str]) -> list[tuple[str, str]]:
-    """(label, 主体ID) of every actor: the issue's candidates first, in the order of
-    :func:`kit.steps.actors.domain.match_issues`, with the reason; then the others by name."""
+_REASON_SHOWN = 60  # characters of the team's reason a partner's label shows
+
+
+def partner_options(table: pd.DataFrame, issue: RegionalIssue | None, area_names: dict[str, str],
+                    chosen: Sequence = ()) -> list[tuple[str, str]]:
+    """(label, 主体ID) of every actor, once: first those the team chose in 03 for
+    ``issue`` (``chosen``: :class:`kit.steps.actors.model.ChosenPartner`; all of
+    them when no issue is chosen), with the team's reason; then the issue's
+    candidates in the order of :func:`kit.steps.actors.domain.match_issues`, with
+    why they match; then the others by name."""
     table = actors.normalise(table)
+
+    def label(row, note: str = "") -> str:
+        return f"{actors.text(row.名称)}（{actors.text(row.主体種別) or '種別未記入'}）" + (f"— {note}" if note else "")
+
+    rows = {row.主体ID: row for row in table.itertuples(index=False)}
+    first: dict[str, str] = {}
+    for pick in chosen:
+        if pick.actor_id in rows and pick.actor_id not in first and (issue is None or pick.issue_id == issue.id):
+            reason = pick.reason if len(pick.reason) <= _REASON_SHOWN else pick.reason[:_REASON_SHOWN] + "…"
+            first[pick.actor_id] = label(rows[pick.actor_id], f"チームが選んだ連携先: {reason or '理由未記入'}")
     matches = actors.match_issues([issue], table, area_names) if issue else pd.DataFrame(columns=["主体ID"])
-    first = [(f"{row.名称}（{row.主体種別 or '種別未記入'}）— 候補: {'・'.join(row.一致した生活課題)}", row.主体ID)
-             for row in matches.itertuples(index=False)]
-    chosen = {actor_id for _, actor_id in first}
-    rest = table[~table["主体ID"].isin(chosen)].sort_values("名称", kind="stable")
-    return first + [(f"{actors.text(row.名称)}（{actors.text(row.主体種別) or '種別未記入'}）", row.主体ID)
-                    for row in rest.itertuples(index=False)]
+    for row in matches.itertuples(index=False):
+        first.setdefault(row.主体ID, label(row, f"候補: {'・'.join(row.一致した生活課題)}"))
+    rest = table[~table["主体ID"].isin(first)].sort_values("名称", kind="stable")
+    return ([(text, actor_id) for actor_id, text in first.items()]
+            + [(label(row), row.主体ID) for row in rest.itertuples(index=False)])
 
 
 def partner_from_actor(table: pd.DataFrame, actor_id: str) -> Partner:
@@ -510,35 +456,8 @@ def check(pitch: Pitch) -> list[Prompt]:
     return prompts
 
 
-# --- chart -----------------------------------------------------------------------------
-
-def evidence_chart(figures: tuple[Figure, ...]) -> alt.Chart | None:
-    """The figures that carry a comparison, each as a pair of bars (area vs town);
-    None when no figure has one."""
-    rows = []
-    for figure in figures:
-        if figure.town_value is None:
-            continue
-        title = f"{figure.label}（{figure.unit}）" if figure.unit else figure.label
-        rows += [{"数字": title, "対象": figure.value_label, "種類": "対象", "値": figure.value},
-                 {"数字": title, "対象": figure.town_label, "種類": "比較", "値": figure.town_value}]
-    if not rows:
-        return None
-    return alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
-        x=alt.X("値:Q", title=None),
-        y=alt.Y("対象:N", title=None, sort=None),
-        color=alt.Color("種類:N", legend=None,
-                        scale=alt.Scale(domain=["対象", "比較"], range=["#c0392b", "#95a5a6"])),
-        tooltip=["数字", "対象", alt.Tooltip("値:Q", format=",.1f")],
-    ).properties(width=380, height=50).facet(
-        row=alt.Row("数字:N", title=None, sort=list(dict.fromkeys(row["数字"] for row in rows)),
-                    header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=13)),
-    ).resolve_scale(x="independent", y="independent").properties(title="需要の大きさ")
-
-
 # --- peer review -----------------------------------------------------------------------
 
-REVIEWS_KEY = "pitch/reviews"
 # What teams ask of each other's pitch, each scored 1–4.
 RUBRIC: tuple[tuple[str, str], ...] = (
     ("issue", "課題がはっきりしているか"),
@@ -547,21 +466,6 @@ RUBRIC: tuple[tuple[str, str], ...] = (
     ("first_step", "最初の一歩が実行できそうか"),
 )
 RUBRIC_LEVELS: dict[int, str] = {1: "まだ", 2: "もう少し", 3: "よい", 4: "とてもよい"}
-
-
-def submit_review(store, reviewed: str, reviewer: str, scores: dict[str, int], comment: str) -> dict:
-    """Save one team's review of another in the reviewed team's workspace, under
-    the reviewer's name (a second review from the same team replaces the first).
-    Raises ValueError with a Japanese message when something is missing."""
-    reviewed, reviewer = normalise_workspace_name(reviewed), normalise_workspace_name(reviewer)
-    if reviewed == reviewer:
-        raise ValueError("自分のチームは評価できません。評価する相手のチーム名を入れてください。")
-    missing = [question for key, question in RUBRIC if scores.get(key) not in RUBRIC_LEVELS]
-    if missing:
-        raise ValueError("まだ点をつけていない項目があります: " + "、".join(missing))
-    entry = {"scores": {key: int(scores[key]) for key, _ in RUBRIC}, "comment": comment.strip()}
-    Workspace(store, reviewed).update(REVIEWS_KEY, lambda reviews: {**(reviews or {}), reviewer: entry})
-    return entry
 
 
 def review_summary(reviews: dict | None) -> pd.DataFrame:

@@ -7,8 +7,8 @@
 - a one-page summary as print-ready HTML (A4, ``@media print``). Everything a
   user typed is HTML-escaped here.
 
-Charts go in as PNG drawn by :func:`kit.charts.to_png`. Neither file reads the
-clock: the date on them is passed in. Callers pass a pitch that is already safe
+Charts (:mod:`kit.steps.pitch.charts`) go in as PNG drawn by :func:`kit.charts.to_png`.
+Neither file reads the clock: the date on them is passed in. Callers pass a pitch that is already safe
 to share (:func:`kit.steps.pitch.domain.masked` has removed personal data from free text).
 """
 
@@ -28,8 +28,8 @@ from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Inches, Pt
 
 from kit import charts
-from kit.steps.pitch.cross_sector import effect_chart
-from kit.steps.pitch.domain import Pitch, evidence_chart
+from kit.steps.pitch.charts import effect_chart, evidence_chart
+from kit.steps.pitch.domain import Pitch
 
 __all__ = ["EA_FONT", "LATIN_FONT", "PPTX_MIME", "chart_images", "to_html", "to_pptx"]
 
