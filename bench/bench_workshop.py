@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from pitch_fixtures import model_pitch  # noqa: E402
 
-from kit.steps.cases import domain as cs  # noqa: E402
+from kit.steps.cases import model as cases  # noqa: E402
 from kit.start import self_assessment as sa  # noqa: E402
 from kit import workshop as wk  # noqa: E402
 from kit.facilitator.export import pitch_files, workshop_xlsx  # noqa: E402
@@ -37,7 +37,7 @@ from kit.facilitator.screen import (  # noqa: E402
     progress_html,
     understanding_html,  # noqa: E402
 )
-from kit.steps.cases.issues import sample_issues, save_issues  # noqa: E402
+from kit.steps.cases.issues import sample_issues  # noqa: E402
 from kit.steps.pitch.domain import save_field  # noqa: E402
 from kit.store import open_store  # noqa: E402
 
@@ -48,10 +48,10 @@ ANSWERS = {key: 3 for key, _, _ in sa.QUESTIONS}
 def busy_team(workspace) -> None:
     for area in ("A03", "A05"):
         workspace.put(f"{MEMO_PREFIX}{area}/notice", "閉じこもり傾向が高いのに通いの場が少ない")
-    workspace.put(cs.TAGS_KEY, {f"C{i:03d}": ["移動", "買物"] for i in range(1, 21)})
-    workspace.put(cs.GROUPS_KEY, {"next": 3, "groups": [{"id": "G1", "name": "奥沢の足", "cards": ["C008|移動"]},
+    workspace.put(cases.TAGS_KEY, {f"C{i:03d}": ["移動", "買物"] for i in range(1, 21)})
+    workspace.put(cases.GROUPS_KEY, {"next": 3, "groups": [{"id": "G1", "name": "奥沢の足", "cards": ["C008|移動"]},
                                                         {"id": "G2", "name": "坂の上の買物", "cards": ["C002|買物"]}]})
-    save_issues(workspace, list(sample_issues()[:2]))
+    cases.save_issues(workspace, list(sample_issues()[:2]))
     workspace.put(OFFERS_KEY, {"K01": "集会所を乗り場に使えるよう自治会に話します"})
     pitch = model_pitch()
     for name in ("title", "ki", "sho", "ten", "ketsu", "gain_partner", "gain_elders", "gain_community"):

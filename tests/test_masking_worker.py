@@ -96,7 +96,8 @@ def test_the_gallery_says_masking_is_down_instead_of_showing_names(tmp_path, mon
     from kit.store import open_store
 
     store = open_store(str(tmp_path / "store.sqlite3"))
-    from kit.steps.cases.issues import sample_issues, save_issues
+    from kit.steps.cases.issues import sample_issues
+    from kit.steps.cases.model import save_issues
 
     workshop = wk.create_workshop(store, "研修")
     team = wk.resolve_access(store, wk.join(store, workshop.code, "A班").access)

@@ -26,9 +26,8 @@ from kit.steps.actors import domain as act
 from kit.steps.actors.model import OFFERS_KEY
 from kit.steps.actors.model import TABLE_KEY as ACTORS_TABLE_KEY
 from kit.steps.assessment.model import MEMO_PREFIX, MEMO_PROMPTS
-from kit.steps.cases import domain as cs
 from kit.steps.cases.issues import RegionalIssue
-from kit.steps.cases.model import ISSUES_KEY
+from kit.steps.cases.model import GROUPS_KEY, ISSUES_KEY, TAGS_KEY
 from kit.steps.pitch.domain import (
     DRAFT_PREFIX,
     REVIEWS_KEY,
@@ -83,9 +82,9 @@ def workshop_sheets(store, workshop: Workshop) -> dict[str, pd.DataFrame]:
                            "地区": "・".join(area_names.get(a, a) for a in issue.areas) or "市内全域",
                            "緊急度": issue.urgency, "範囲": issue.scope, "事例ID": "・".join(issue.case_ids),
                            "根拠": _mask(issue.evidence)})
-        for case_id, chosen in sorted((ws.get(cs.TAGS_KEY) or {}).items()):
+        for case_id, chosen in sorted((ws.get(TAGS_KEY) or {}).items()):
             tags.append({"チーム": team, "事例ID": case_id, "生活課題": "・".join(chosen)})
-        for group in (ws.get(cs.GROUPS_KEY) or {}).get("groups", []):
+        for group in (ws.get(GROUPS_KEY) or {}).get("groups", []):
             groups.append({"チーム": team, "グループ": _mask(group.get("name", "")),
                            "カード数": len(group.get("cards", [])),
                            "カード": "、".join(group.get("cards", []))})

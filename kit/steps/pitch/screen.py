@@ -21,7 +21,7 @@ import traitlets
 from kit import charts, datasets
 from kit.export import export_filename
 from kit.masking import MaskResult
-from kit.steps.cases.issues import load_issues
+from kit.steps.cases.model import saved_issues
 from kit.steps.pitch.cross_sector import (
     FUKUSAKI,
     MEASURE_EXAMPLES,
@@ -195,7 +195,7 @@ class PitchScreen(Screen):
             self._fig_suggest_note.value = message(
                 "info", f"地域診断の数字を候補に出せません（{html.escape(reason)}）。下の欄に数字と出典を入れてください。")
         self._area_names = dict(zip(areas["地区コード"], areas["地区名"]))
-        self._issues = load_issues(workspace)
+        self._issues = saved_issues(workspace)
         self._areas = area_count(areas)
         self._filling = True
         try:
