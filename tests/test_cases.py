@@ -104,23 +104,39 @@ def test_later_pages_see_the_tags_the_team_confirmed(store):
     assert cases.loc["C002", "生活課題"] == tags_of(datasets.sample("cases").set_index("事例ID").loc["C002", "生活課題"])
 
 
-def test_a_tag_confirmed_in_02_is_what_04_ranks_its_cases_by(store):
-    from kit.steps.pitch.domain import rank_cases
+def _dropdowns(widget):
+    """Every dropdown of a page, as a user sees them."""
+    import ipywidgets as widgets
 
+    if isinstance(widget, widgets.Dropdown):
+        yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _dropdowns(child)
+
+
+def test_a_tag_confirmed_in_02_is_what_04_ranks_its_cases_by(store):
+    from kit.steps.pitch.screen import PitchScreen
+
+    def pitch_case_order() -> list[str]:
+        """The cases 04 offers for the issue 桜台の買物 (買物・移動), in its order."""
+        page = PitchScreen(store).open("班").view
+        issue = next(d for d in _dropdowns(page) if d.description == "地域課題")
+        issue.value = "K02"
+        cases = next(d for d in _dropdowns(page) if "C020" in dict(d.options).values())
+        return [value for _label, value in cases.options if value]
+
+    before = pitch_case_order()  # C020: 住まい・環境保全 in its file, in 緑ヶ丘
     screen = open_screen(store)
-    screen.model.tag_case = "C020"  # 住まい・環境保全 in its file, in 緑ヶ丘
+    screen.model.tag_case = "C020"
     screen.tagging.tick("買物")
     screen.tagging.tick("移動")
-    shopping = next(issue for issue in sample_issues() if issue.id == "K02")  # 桜台の買物: 買物・移動
-    workspace = Workspace(store, "班")
-    by_file = list(rank_cases(datasets.for_workspace(workspace, "cases"), shopping)["事例ID"])
-    confirmed = confirmed_cases(workspace)
-    by_02 = list(rank_cases(confirmed, shopping)["事例ID"])
-    # Only the issue's own cases and the others with both its tags come before it; by the file, far below.
-    tags = confirmed.set_index("事例ID")["生活課題"]
-    above = by_02[:by_02.index("C020")]
+    after = pitch_case_order()
+    shopping = next(issue for issue in sample_issues() if issue.id == "K02")
+    tags = confirmed_cases(Workspace(store, "班")).set_index("事例ID")["生活課題"]
+    # Only the issue's own cases and the others with both its tags come before it now; by the file, far below.
+    above = after[:after.index("C020")]
     assert all(case in shopping.case_ids or set(shopping.life_issues) <= set(tags[case]) for case in above)
-    assert by_02.index("C020") < by_file.index("C020") - 10
+    assert after.index("C020") < before.index("C020") - 10
 
 
 def test_own_resources_are_read_in_the_four_kinds():

@@ -21,7 +21,7 @@ import traitlets
 from kit import charts, datasets
 from kit.export import export_filename
 from kit.masking import MaskResult
-from kit.steps.cases.model import saved_issues
+from kit.steps.cases.model import confirmed_cases, saved_issues
 from kit.steps.pitch.cross_sector import (
     FUKUSAKI,
     MEASURE_EXAMPLES,
@@ -182,7 +182,7 @@ class PitchScreen(Screen):
 
     # -- phase 2 -----------------------------------------------------------------------
     def _bind(self, workspace) -> list[widgets.Widget]:
-        self._cases = datasets.for_workspace(workspace, "cases")
+        self._cases = confirmed_cases(workspace)  # the tags the team confirmed in 02
         self._actors = datasets.for_workspace(workspace, "actors")
         areas = datasets.for_workspace(workspace, "areas")
         try:

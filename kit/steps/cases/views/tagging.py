@@ -15,7 +15,7 @@ from kit.steps.cases.views import link_choice, refill
 from kit.steps.cases.views.cards import LABEL_CHARS, case_card_html
 from kit.ui.common import autosave_claim
 from kit.ui.controls import CheckGroup
-from kit.ui.saving import attempt
+from kit.ui.saving import attempt, saved_html
 
 __all__ = ["TaggingView"]
 
@@ -38,10 +38,6 @@ def _suggestions_html(found: Sequence[Suggestion], chosen: Iterable[str]) -> str
                     f"<small>（{html.escape('・'.join(s.words))}）</small></li>" for s in found)
     return (f"<p>本文の言葉から、次の生活課題を提案します（かっこ内が手がかりの言葉）。"
             f"確かめてから付けてください。</p><ul class='kit-suggestions'>{items}</ul>")
-
-
-def _saved_html(text: str) -> str:
-    return f'<span class="kit-saved">{html.escape(text)}</span>'
 
 
 class TaggingView(widgets.VBox):
@@ -104,15 +100,13 @@ class TaggingView(widgets.VBox):
         if not case_id or set(change["new"]) == set(self._model.tags.get(case_id, ())):
             return  # the boxes show what is stored
         if attempt(self._status, lambda: self._model.set_tags(case_id, change["new"]))[0]:
-            self._status.value = _saved_html(
-                f"{case_id} の生活課題を保存しました: {'・'.join(self._model.tags[case_id]) or 'なし'}")
+            self._status.value = saved_html(f" {case_id} の生活課題: {'・'.join(self._model.tags[case_id]) or 'なし'}")
 
     def accept_suggestions(self) -> None:
         case_id = self._model.tag_case
         tags = (*self._model.tags.get(case_id, ()), *self._suggested)
         if attempt(self._status, lambda: self._model.set_tags(case_id, tags))[0]:
-            self._status.value = _saved_html(
-                f"{case_id} に提案を付けました: {'・'.join(self._model.tags[case_id]) or 'なし'}")
+            self._status.value = saved_html(f" {case_id} に提案を付けました: {'・'.join(self._model.tags[case_id]) or 'なし'}")
 
     def next_case(self) -> None:
         ids = [value for _, value in self._pick.options]
