@@ -1,8 +1,8 @@
 """What the facilitator's dashboard costs as a workshop grows: one automatic
 refresh of the progress table and of the gallery, the 理解度 table, and the
 exports after the session, for 5, 10 and 20 teams that each did some work in
-every step (memos, tags, groups, two issues, an offer, a pitch with the sample
-town's worked example, five answers before and after).
+every step (memos, tags, groups, two issues, an offer, three chosen partners, a
+pitch with the sample town's worked example, five answers before and after).
 
     python bench/bench_workshop.py [--runs 3]
 
@@ -25,18 +25,17 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from pitch_fixtures import model_pitch  # noqa: E402
 
-from kit.steps.cases import model as cases  # noqa: E402
-from kit.start import self_assessment as sa  # noqa: E402
 from kit import workshop as wk  # noqa: E402
 from kit.facilitator.export import pitch_files, workshop_xlsx  # noqa: E402
-from kit.facilitator.progress import MEMO_PREFIX, OFFERS_KEY  # noqa: E402
-from kit.facilitator.screen import (  # noqa: E402
-    REFRESH_SECONDS,
-    DashboardModel,
-    gallery_html,
-    progress_html,
-    understanding_html,  # noqa: E402
-)
+from kit.facilitator.model import REFRESH_SECONDS, DashboardModel  # noqa: E402
+from kit.facilitator.views.gallery import gallery_html  # noqa: E402
+from kit.facilitator.views.progress import progress_html  # noqa: E402
+from kit.facilitator.views.understanding import understanding_html  # noqa: E402
+from kit.start import self_assessment as sa  # noqa: E402
+from kit.start.model import record  # noqa: E402
+from kit.steps.actors.model import CHOSEN_KEY, OFFERS_KEY  # noqa: E402
+from kit.steps.assessment.model import MEMO_PREFIX  # noqa: E402
+from kit.steps.cases import model as cases  # noqa: E402
 from kit.steps.cases.issues import sample_issues  # noqa: E402
 from kit.steps.pitch.domain import save_field  # noqa: E402
 from kit.store import open_store  # noqa: E402
@@ -53,12 +52,15 @@ def busy_team(workspace) -> None:
                                                         {"id": "G2", "name": "坂の上の買物", "cards": ["C002|買物"]}]})
     cases.save_issues(workspace, list(sample_issues()[:2]))
     workspace.put(OFFERS_KEY, {"K01": "集会所を乗り場に使えるよう自治会に話します"})
+    workspace.put(CHOSEN_KEY, [{"issue_id": "K01", "actor_id": f"S00{i}", "name": f"主体{i}",
+                                "reason": "送迎の車と運転手がいて、昼間の空き時間を地域に使いたいと話している"}
+                               for i in range(1, 4)])
     pitch = model_pitch()
     for name in ("title", "ki", "sho", "ten", "ketsu", "gain_partner", "gain_elders", "gain_community"):
         save_field(workspace, name, getattr(pitch, name))
     for phase in sa.PHASES:
         for _ in range(5):
-            sa.record(workspace, phase, ANSWERS)
+            record(workspace, phase, ANSWERS)
 
 
 def timed(step, runs: int) -> float:

@@ -10,15 +10,13 @@ import pandas as pd
 import pytest
 
 from kit import datasets, vocab
+from kit import town as tw
 from kit.steps.assessment import domain as asm
 from kit.steps.assessment import risk_rules
-from kit.steps.assessment.screen import (
-    MEMO_PROMPTS,
-    SETTINGS_KEY,
-    AssessmentScreen,
-    memo_key,
-)
-from kit.store import open_store
+from kit.steps.assessment.model import MEMO_PROMPTS, SETTINGS_KEY, memo_key, progress
+from kit.steps.assessment.screen import AssessmentScreen
+from kit.store import StoreError, Workspace, open_store
+from shown import control, shown_html, with_class
 
 TOWN = vocab.WHOLE_TOWN
 
@@ -121,52 +119,88 @@ def screen(tmp_path):
 
 def test_switching_area_and_rule_set_changes_what_the_page_shows(screen):
     screen, store = screen
-    screen._area.value = "A03"
-    assert "桜台の人口" in screen._growth_table.value
-    screen._tabs.selected_index = 3
-    before = screen._risk_table.value
-    assert "判定方法: ニーズ調査 手引き" in before
-    screen._rule.value = "checklist"
-    assert "判定方法: 基本チェックリスト" in screen._risk_table.value
-    assert "基本チェックリスト" in screen._risk_chart.value   # the chart title names the rule set
-    assert "桜台の 分母" in screen._risk_table.value
-    screen._area.value = "A05"
-    assert "奥沢の 分母" in screen._risk_table.value and "桜台の 分母" not in screen._risk_table.value
+    control(screen.view, "地区（圏域）").value = "A03"
+    assert "桜台の人口" in shown_html(screen.show_tab("人口と高齢化"))
+    risk = screen.show_tab("ニーズ調査のリスク")
+    assert "判定方法: ニーズ調査 手引き" in shown_html(risk)
+    control(screen.view, "リスクの判定方法").value = "checklist"
+    assert "判定方法: 基本チェックリスト" in shown_html(risk)
+    [chart] = with_class(risk, "kit-chart")
+    assert "基本チェックリスト" in chart.value   # the chart title names the rule set
+    assert "桜台の 分母" in shown_html(risk)
+    control(screen.view, "地区（圏域）").value = "A05"
+    assert "奥沢の 分母" in shown_html(risk) and "桜台の 分母" not in shown_html(risk)
     assert store.get("3班", SETTINGS_KEY)["rule_set"] == "checklist"
-    assert screen._status.value == ""
+    assert "kit-error" not in shown_html(screen.view)
 
 
 def test_choosing_a_comparison_municipality_updates_table_rank_and_map(screen):
     screen, store = screen
-    screen._tabs.selected_index = 1
-    assert "全国" in screen._compare_table.value
-    screen._prefecture.value = "13"
-    screen._municipality.value = "13101"
-    assert "東京都 千代田区" in screen._compare_table.value
-    assert "番目" in screen._peer_text.value
-    assert "<svg" in screen._national.value and "data:image/png;base64," in screen._national.value
+    compare = screen.show_tab("全国と比べる")
+    assert "全国" in shown_html(compare)
+    control(compare, "都道府県").value = "13"
+    control(compare, "市区町村").value = "13101"
+    assert "東京都 千代田区" in shown_html(compare)
+    assert "番目" in shown_html(compare)
+    [national] = with_class(compare, "kit-national")
+    assert "<svg" in national.value and "data:image/png;base64," in national.value
     assert store.get("3班", SETTINGS_KEY)["compare"] == "M:13101"
+
+
+def test_a_comparison_restored_from_the_workspace_shows_in_the_choices(screen):
+    screen, store = screen
+    store.put("3班", SETTINGS_KEY, {"compare": "M:13101", "area": "A02"})
+    reopened = AssessmentScreen(store=store, warm=False).open("3班")
+    compare = reopened.show_tab("全国と比べる")
+    assert control(compare, "都道府県").value == "13" and control(compare, "市区町村").value == "13101"
+    assert control(reopened.view, "地区（圏域）").value == "A02"
+    assert "東京都 千代田区" in shown_html(compare)
+    control(compare, "都道府県").value = "27"   # a prefecture of its own: the municipality is let go
+    assert reopened.model.compare == "P:27" and control(compare, "市区町村").value == ""
+
+
+def test_opening_the_page_saves_nothing_and_a_failed_save_is_said(screen, monkeypatch):
+    screen, store = screen
+    assert store.get("3班", SETTINGS_KEY) is None and progress(screen.workspace).status == "未着手"
+
+    def refuse(*_args, **_kwargs):
+        raise StoreError("書き込めません")
+
+    monkeypatch.setattr(Workspace, "put", refuse)
+    screen.model.area = "A02"
+    assert "選択を保存できませんでした" in shown_html(screen.view)
+
+
+def test_an_own_town_is_first_compared_with_its_prefecture(tmp_path):
+    store = open_store(str(tmp_path / "s.sqlite"))
+    tw.choose_municipality(Workspace(store, "那珂川"), "40231")
+    screen = AssessmentScreen(store=store, warm=False).open("那珂川")
+    compare = screen.show_tab("全国と比べる")
+    assert control(compare, "都道府県").value == "40" and control(compare, "市区町村").value == ""
+    assert "福岡県" in shown_html(compare) and "那珂川市: " in shown_html(compare)
+    assert store.get("那珂川", SETTINGS_KEY) is None   # opening the page is no progress in the step
 
 
 def test_memos_are_saved_as_typed_and_exported_with_the_tables(screen, tmp_path):
     screen, store = screen
-    screen._area.value = "A05"
-    notice = screen._memos["A05"][0]
+    screen.model.area = "A05"
+    notice = screen.memo("notice")
     notice.box.value = "奥沢は通いの場が少ない。民生委員の田中さん(090-1234-5678)に聞く"
     saved = store.get("3班", memo_key("A05", MEMO_PROMPTS[0][0]))
     assert saved.startswith("奥沢は") and "090-1234-5678" not in saved and "田中" not in saved
     assert "電話番号 1件" in notice.status.value and "090-1234-5678" in notice.status.value  # what was hidden
+    assert "奥沢は通いの場が少ない" in shown_html(screen.show_tab("気づきメモ・書き出し"))  # every area's memos
 
     reopened = AssessmentScreen(store=store, warm=False).open("3班")
     assert reopened.model.area == "A05"
-    assert reopened._memos["A05"][0].box.value.startswith("奥沢は")
+    assert reopened.memo("notice").box.value.startswith("奥沢は")
 
     book = openpyxl.load_workbook(io.BytesIO(reopened.export_xlsx()))
     assert {"人口", "要介護認定", "地域資源", "気づきメモ", "判定方法"} <= set(book.sheetnames)
     memo_cells = [c.value for row in book["気づきメモ"].iter_rows() for c in row if c.value]
     assert any(isinstance(v, str) and "奥沢は通いの場が少ない" in v for v in memo_cells)
     assert not any(isinstance(v, str) and "090-1234-5678" in v for v in memo_cells)
-    assert 'download="地域診断_' in reopened._xlsx_link.value
+    assert 'download="地域診断_' in shown_html(reopened.show_tab("気づきメモ・書き出し"))
 
 
 def test_png_export_is_a_png_with_the_chart(screen):
@@ -175,7 +209,7 @@ def test_png_export_is_a_png_with_the_chart(screen):
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width = int.from_bytes(data[16:20], "big")
     assert width > 400
-    assert "image/png" in screen._png_link.value
+    assert "image/png" in shown_html(screen.show_tab("気づきメモ・書き出し"))
 
 
 def test_a_bad_survey_upload_keeps_the_previous_data(screen):
@@ -195,14 +229,13 @@ def test_an_uploaded_population_replaces_the_sample(screen, sample):
     assert screen.model.town_name == "自分のまち"
     total = of(screen.model.population(), TOWN, 2020, "総数", "人口")
     assert total == smaller[(smaller["年"] == 2020) & (smaller["性別"] == "計")]["人口"].sum()
-    assert "データを切り替えました" in screen._status.value
+    assert "データを切り替えました" in shown_html(screen.view)
 
 
 def test_an_unusable_workspace_name_shows_the_reason(tmp_path):
     screen = AssessmentScreen(store=open_store(str(tmp_path / "s.sqlite")), warm=False).open("a/b")
     assert screen.workspace is None
-    assert "kit-error" in screen._banner.value
-
+    assert "kit-error" in shown_html(screen.view)
 
 
 def test_a_survey_with_ready_flags_switches_the_rule_set_and_marks_small_areas(screen):
@@ -213,7 +246,7 @@ def test_a_survey_with_ready_flags_switches_the_rule_set_and_marks_small_areas(s
         **{flag: pd.array([i % 4 == 0 for i in range(20)], dtype="boolean") for flag in vocab.RISK_FLAGS},
     }, index=pd.Index(range(2, 22), name="行"))
     screen.use_upload("needs_survey", flags)
-    assert [label for label, _ in screen._rule.options] == ["提供された判定結果"]
-    screen._tabs.selected_index = 3
-    assert "判定方法: 提供された判定結果" in screen._risk_table.value
-    assert "25.0 *" in screen._risk_table.value   # 5 of 20 in 中央: a reference value only
+    assert [label for label, _ in control(screen.view, "リスクの判定方法").options] == ["提供された判定結果"]
+    risk = shown_html(screen.show_tab("ニーズ調査のリスク"))
+    assert "判定方法: 提供された判定結果" in risk
+    assert "25.0 *" in risk   # 5 of 20 in 中央: a reference value only

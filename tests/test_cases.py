@@ -1,8 +1,10 @@
 """From individual cases to regional issues: stacking, grouping, statements, feedback,
 and the page driven without a browser."""
 
+import ipywidgets as widgets
 import pandas as pd
 import pytest
+from widget_tree import control
 
 from kit import datasets
 from kit.paths import SAMPLE_TOWN
@@ -104,26 +106,14 @@ def test_later_pages_see_the_tags_the_team_confirmed(store):
     assert cases.loc["C002", "生活課題"] == tags_of(datasets.sample("cases").set_index("事例ID").loc["C002", "生活課題"])
 
 
-def _dropdowns(widget):
-    """Every dropdown of a page, as a user sees them."""
-    import ipywidgets as widgets
-
-    if isinstance(widget, widgets.Dropdown):
-        yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _dropdowns(child)
-
-
 def test_a_tag_confirmed_in_02_is_what_04_ranks_its_cases_by(store):
     from kit.steps.pitch.screen import PitchScreen
 
     def pitch_case_order() -> list[str]:
         """The cases 04 offers for the issue 桜台の買物 (買物・移動), in its order."""
         page = PitchScreen(store).open("班").view
-        issue = next(d for d in _dropdowns(page) if d.description == "地域課題")
-        issue.value = "K02"
-        cases = next(d for d in _dropdowns(page) if "C020" in dict(d.options).values())
-        return [value for _label, value in cases.options if value]
+        control(page, "地域課題", kind=widgets.Dropdown).value = "K02"
+        return [value for _label, value in control(page, "事例", kind=widgets.Dropdown).options if value]
 
     before = pitch_case_order()  # C020: 住まい・環境保全 in its file, in 緑ヶ丘
     screen = open_screen(store)

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import io
 
+import ipywidgets as widgets
 import openpyxl
 import pytest
 
 from kit.steps.assessment import checklist as cl
-from kit.steps.assessment.checklist_view import TABLE_KEY, ChecklistPanel
+from kit.steps.assessment.model import CHECKLIST_KEY
+from kit.steps.assessment.views.checklist import ChecklistPanel
 from kit.store import Workspace, open_store
+from shown import of_type, shown_html
 
 YES, NO = True, False
 
@@ -85,19 +88,32 @@ def panel(tmp_path):
 
 def test_the_form_follows_the_flowchart_and_saves_to_the_workspace(panel):
     panel, workspace = panel
-    panel._name.value = "北町"
-    assert [row.layout.display for row in panel._step_rows] == [None, "none", "none"]
-    panel._steps[0].value = True
-    panel._steps[1].value = True
-    panel._steps[2].value = False
-    assert "課題あり" in panel._result.value
-    panel._steps[0].value = False  # answering 「いいえ」 earlier closes and clears the later steps
-    assert [box.value for box in panel._steps] == [False, None, None]
-    assert "未着手" in panel._result.value
+    form = panel.model
+
+    def asked() -> list[str]:
+        return [step.key for step in cl.Q1_STEPS if f"<b>{step.key}</b>" in shown_html(panel)]
+
+    def answer(step: int, value: bool) -> None:   # a click on the step's shown 「はい」/「いいえ」
+        of_type(panel, widgets.ToggleButtons)[step].value = value
+
+    form.name = "北町"
+    assert asked() == ["Q1-1"]
+    answer(0, True)
+    answer(1, True)
+    answer(2, False)
+    assert asked() == ["Q1-1", "Q1-2", "Q1-3"]
+    assert "分類: 課題あり" in shown_html(panel)
+    answer(0, False)  # answering 「いいえ」 earlier closes and clears the later steps
+    assert form.q1 == (False, None, None) and asked() == ["Q1-1"]
+    form.q1 = (True, True, True)   # the form shows the model's answers
+    assert [box.value for box in of_type(panel, widgets.ToggleButtons)] == [True, True, True]
+    assert "分類: 順調" in shown_html(panel)
+    form.q1 = (False, None, None)
+    assert "分類: 未着手" in shown_html(panel)
     panel.add_current()
-    saved = workspace.get_table(TABLE_KEY)
+    saved = workspace.get_table(CHECKLIST_KEY)
     assert saved["市町村名"].tolist() == ["北町"] and saved["Q1-1"].tolist() == ["いいえ"]
-    assert "未着手" in panel._rows.value
+    assert "未着手" in shown_html(panel).split("分類の結果")[1]
 
 
 def test_a_failed_upload_keeps_the_table_and_the_export_opens(panel):
@@ -105,8 +121,8 @@ def test_a_failed_upload_keeps_the_table_and_the_export_opens(panel):
     good = "市町村名,Q1-1,Q1-2,Q1-3,Q2\n北町,いいえ,,,担当の佐藤 090-1234-5678 に聞く\n南町,はい,はい,はい,\n"
     assert panel.handle_upload("回答.csv", good.encode())
     assert not panel.handle_upload("壊れた.csv", b"\x89PNG\r\n\x1a\n\x00\x00")
-    assert "そのまま" in panel._upload_status.value
-    assert workspace.get_table(TABLE_KEY)["市町村名"].tolist() == ["北町", "南町"]
+    assert "そのまま" in shown_html(panel)
+    assert workspace.get_table(CHECKLIST_KEY)["市町村名"].tolist() == ["北町", "南町"]
 
     book = openpyxl.load_workbook(io.BytesIO(panel.export()))
     assert book.sheetnames == ["分類", "区分ごと"]

@@ -9,24 +9,25 @@ import zipfile
 from datetime import date, datetime, timedelta, timezone
 from itertools import count
 
+import ipywidgets as widgets
 import pytest
 from openpyxl import load_workbook
 from pptx import Presentation
+from widget_tree import control, html_of, html_with
 
 from kit import attempts, datasets
 from kit import workshop as wk
 from kit.export import to_xlsx
 from kit.facilitator import progress
 from kit.facilitator.export import pitch_files, workshop_sheets
-from kit.facilitator.screen import (
-    DashboardModel,
-    FacilitatorScreen,
-    gallery_html,
-    progress_html,
-)
+from kit.facilitator.model import DashboardModel
+from kit.facilitator.screen import FacilitatorScreen
+from kit.facilitator.views.gallery import gallery_html
+from kit.facilitator.views.progress import progress_html
 from kit.limits import ATTEMPT_WAIT_FIRST, ATTEMPTS_FREE
 from kit.pages import STEPS
 from kit.start import self_assessment as sa
+from kit.start.model import record
 from kit.steps.cases import model as cases
 from kit.steps.cases.issues import sample_issues
 from kit.steps.cases.model import save_issues
@@ -49,7 +50,7 @@ def store(tmp_path):
 @pytest.fixture
 def teams(store):
     """A workshop with team A far along, team B only joined."""
-    from kit.steps.actors.model import OFFERS_KEY
+    from kit.steps.actors.model import CHOSEN_KEY, OFFERS_KEY
     from kit.steps.assessment.model import memo_key
 
     workshop = wk.create_workshop(store, "研修")
@@ -60,8 +61,10 @@ def teams(store):
     a.put(cases.GROUPS_KEY, {"next": 2, "groups": [{"id": "G1", "name": "奥沢の足", "cards": ["C008|移動"]}]})
     save_issues(a, list(sample_issues()[:2]))
     a.put(OFFERS_KEY, {"K01": "集会所を使えるよう自治会に話します", "K02": " "})
+    a.put(CHOSEN_KEY, [{"issue_id": "K01", "actor_id": "S002", "name": "みどり野ストア桜台店",
+                        "reason": f"坂の上への配達を試したいと店長の山田花子さん（{PHONE}）が話していた"}])
     save_field(a, "ki", f"奥沢の山田花子さん（{PHONE}）は重い物が買えません。")
-    sa.record(a, "pre", dict.fromkeys((k for k, _, _ in sa.QUESTIONS), 2))
+    record(a, "pre", dict.fromkeys((k for k, _, _ in sa.QUESTIONS), 2))
     return wk.find_workshop(store, workshop.code), a, b
 
 
@@ -91,6 +94,14 @@ def test_the_gallery_shows_issues_and_story_without_personal_data(teams):
     assert "A班" not in gallery_html(entries, "B班")
 
 
+def test_the_gallery_shows_the_partners_a_team_chose_and_why(teams):
+    _workshop, a, b = teams
+    shown = gallery_html([progress.gallery_entry(a, "A班")])
+    assert "選んだ連携先" in shown and "みどり野ストア桜台店" in shown and "坂の上への配達を試したい" in shown
+    assert "山田花子" not in shown and PHONE not in shown
+    assert "連携先はまだ選ばれていません" in gallery_html([progress.gallery_entry(b, "B班")])
+
+
 def test_the_export_holds_every_team_masked_and_opens_in_excel(store, teams):
     workshop, a, _b = teams
     a.put_table("data/actors", datasets.sample("actors").head(3))
@@ -101,6 +112,8 @@ def test_the_export_holds_every_team_masked_and_opens_in_excel(store, teams):
     assert memo["地区"].tolist() == ["奥沢"] and PHONE not in memo["メモ"].iloc[0]
     assert "電話" not in sheets["主体リスト"].columns and len(sheets["主体リスト"]) == 3
     assert sheets["提供できること"]["課題ID"].tolist() == ["K01"]
+    chosen = sheets["選んだ連携先"]
+    assert chosen["名称"].tolist() == ["みどり野ストア桜台店"] and PHONE not in chosen["理由"].iloc[0]
     assert sheets["理解度"].loc[0, "事前 人数"] == 1
     book = load_workbook(io.BytesIO(to_xlsx(sheets)))
     assert book.sheetnames[:3] == ["進み具合", "理解度", "理解度_回答"]
@@ -141,7 +154,7 @@ def test_wrong_passphrases_slow_down_across_reloads_and_are_logged(store, monkey
     assert reloaded.wait() == ATTEMPT_WAIT_FIRST
     assert not reloaded.unlock(PASSPHRASE)  # even the right one waits ...
     screen = FacilitatorScreen(store, environ={wk.PASSPHRASE_ENV: PASSPHRASE}).open()
-    assert "あと5秒は受け付けません" in screen._login_status.value  # ... and a new page says so at once
+    assert "あと5秒は受け付けません" in html_of(screen.view)  # ... and a new page says so at once
     now[0] += timedelta(seconds=ATTEMPT_WAIT_FIRST)
     assert reloaded.unlock(PASSPHRASE) and reloaded.earlier_failures == ATTEMPTS_FREE
     console = capfd.readouterr().err
@@ -153,36 +166,43 @@ def test_wrong_passphrases_slow_down_across_reloads_and_are_logged(store, monkey
 
 def test_a_passphrase_too_short_opens_nothing(store):
     screen = FacilitatorScreen(store, environ={wk.PASSPHRASE_ENV: "1234"}).open()
-    assert "短すぎます" in screen._heading.value and not screen.model.unlock("1234")
+    assert "短すぎます" in html_of(screen.view) and not screen.model.unlock("1234")
 
 
 def test_the_page_without_a_passphrase_configured_says_how_to_set_one(store):
     screen = FacilitatorScreen(store, environ={}).open()
-    text = "".join(getattr(child, "value", "") for child in screen.view.children)
+    text = html_of(screen.view)
     assert "--facilitator-passphrase" in text and "KIT_FACILITATOR_PASSPHRASE" in text
-    assert not hasattr(screen, "_tabs")
+    assert screen.tabs is None
 
 
 def test_the_dashboard_opens_with_the_passphrase_and_manages_a_team(store, teams):
     workshop, a, _b = teams
     screen = FacilitatorScreen(store, environ={wk.PASSPHRASE_ENV: PASSPHRASE}).open()
-    assert not hasattr(screen, "_tabs")  # no dashboard widget exists before the passphrase
-    assert not screen.unlock("ちがう") and "ちがいます" in screen._login_status.value
-    assert screen.unlock(PASSPHRASE) and screen._password.value == ""
-    assert workshop.code in screen._code.value and "A班" in screen._progress.value
+    assert screen.tabs is None  # no dashboard widget exists before the passphrase
+    password, enter = control(screen.view, placeholder="合言葉"), control(screen.view, "開く")
+    password.value = "ちがう"
+    enter.click()
+    assert "ちがいます" in html_of(screen.view) and screen.tabs is None
+    password.value = PASSPHRASE
+    enter.click()
+    assert screen.tabs is not None and password.value == ""  # the passphrase is not kept in the page
+    assert workshop.code in html_with(screen.view, "kit-workshop-code")
+    assert "A班" in html_with(screen.view, "kit-progress")
 
-    screen._tabs.selected_index = 4
-    screen._team_pick.value, screen._action.value = "A班", "reset"
-    assert screen._run.disabled  # confirmation first
-    screen._confirm.value = True
-    screen._run.click()
-    assert "リセットしました" in screen._team_result.value
-    assert a.keys() == ["self/pre"] and screen._run.disabled
+    screen.tabs.selected_index = 4
+    control(screen.view, "チーム").value = "A班"
+    control(screen.view, kind=widgets.RadioButtons).value = "reset"
+    run = control(screen.view, "実行する")
+    assert run.disabled  # confirmation first
+    control(screen.view, "取り消せないことを確かめました").value = True
+    run.click()
+    assert "リセットしました" in html_of(screen.view)
+    assert a.keys() == ["self/pre"] and run.disabled
 
-    screen._tabs.selected_index = 2
-    screen._minutes.value = 5
-    screen._timer_label.value = "発表の準備"
-    [start] = [b for b in screen._timer_panel.children[3].children if b.description == "開始"]
-    start.click()
+    screen.tabs.selected_index = 2
+    control(screen.view, "分").value = 5
+    control(screen.view, "いまの作業").value = "発表の準備"
+    control(screen.view, "開始").click()
     assert wk.find_workshop(store, workshop.code).timer.label == "発表の準備"
-    assert "発表の準備" in screen._timer_face.value
+    assert "発表の準備" in html_with(screen.view, 'class="kit-timer ')

@@ -59,10 +59,10 @@ def test_pages_that_mask_text_leave_the_language_model_to_the_worker(build, env)
 SWITCH_RULE_SETS = """
 from kit.steps.assessment.screen import AssessmentScreen
 screen = AssessmentScreen().open("1班")
-for tab in (3, 4, 5):
-    screen._tabs.selected_index = tab
-    for _label, key in [*screen._rule.options, *screen._rule.options]:
-        screen._rule.value = key
+for tab in ("ニーズ調査のリスク", "地域資源とニーズ", "地図"):
+    screen.show_tab(tab)
+    for rules in [*screen.model.usable_rule_sets(), *screen.model.usable_rule_sets()]:
+        screen.model.rule_set = rules.key
 """
 
 

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from kit import datasets, vocab
 from kit.io import load, schema
 from kit.own_town import domain as ot
+from kit.own_town.model import checklist, tick
 from kit.paths import NOTEBOOKS, SAMPLE_TOWN
 from kit.store import Workspace, open_store
 
@@ -169,16 +170,16 @@ def test_the_memo_keeps_the_form_but_not_the_name_or_contact():
 
 def test_ticks_from_two_pcs_of_a_team_are_both_kept(store):
     first, second = Workspace(store, "3班"), Workspace(store, "3班")
-    assert not any(any(steps.values()) for steps in ot.checklist(first).values())
-    ot.tick(first, "population", "asked", True)
-    ot.tick(second, "certification", "received", True)
-    ticks = ot.checklist(Workspace(store, "3班"))
+    assert not any(any(steps.values()) for steps in checklist(first).values())
+    tick(first, "population", "asked", True)
+    tick(second, "certification", "received", True)
+    ticks = checklist(Workspace(store, "3班"))
     assert ticks["population"] == {"asked": True, "received": False}
     assert ticks["certification"] == {"asked": False, "received": True}
-    ot.tick(first, "population", "asked", False)
-    assert ot.checklist(second)["population"]["asked"] is False
+    tick(first, "population", "asked", False)
+    assert checklist(second)["population"]["asked"] is False
     with pytest.raises(ValueError):
-        ot.tick(first, "population", "loaded", True)
+        tick(first, "population", "loaded", True)
 
 
 def test_templates_are_read_through_the_reader_not_copied(monkeypatch):

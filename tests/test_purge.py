@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from kit import workshop as wk
-from kit.facilitator.screen import DashboardModel
+from kit.facilitator.model import DashboardModel
 from kit.purge import main as purge_main
 from kit.purge import purge_workshop
 from kit.store import open_store
@@ -100,14 +100,16 @@ def test_the_dashboard_deletes_the_chosen_workshop_once_its_code_is_typed(tmp_pa
 
 
 def test_the_dashboard_screen_drops_the_deleted_workshop_from_its_list(tmp_path):
+    from widget_tree import control, html_of
+
     from kit.facilitator.screen import FacilitatorScreen
 
     store = open_store(str(tmp_path / "store.sqlite3"))
     done, running = two_workshops(store)
     screen = FacilitatorScreen(store, environ={wk.PASSPHRASE_ENV: PASSPHRASE}).open()
     assert screen.unlock(PASSPHRASE)
-    screen._choose.value = done.code
-    screen._purge_code.value = done.code
-    screen._on_purge()
-    assert "削除しました" in screen._purge_result.value
-    assert [code for _label, code in screen._choose.options] == [running.code]
+    control(screen.view, "研修").value = done.code
+    control(screen.view, "確認").value = done.code
+    control(screen.view, "この研修のデータをすべて削除").click()
+    assert "削除しました" in html_of(screen.view)
+    assert [code for _label, code in control(screen.view, "研修").options] == [running.code]

@@ -184,6 +184,7 @@ def test_every_typed_field_is_bounded_before_it_is_saved(store, tmp_path):
     from kit.steps.actors.screen import ActorsScreen
     from kit.steps.assessment.screen import AssessmentScreen
     from kit.steps.cases.screen import CasesScreen
+    from shown import shown_html
     from kit.steps.pitch.screen import PitchScreen
 
     refused = []
@@ -197,14 +198,14 @@ def test_every_typed_field_is_bounded_before_it_is_saved(store, tmp_path):
     check(start._memo_status.value, "00 memo")
 
     assessment = AssessmentScreen(store=store, warm=False).open("3班")
-    notice = assessment._memos[assessment.model.area][0]
+    notice = assessment.memo("notice")
     notice.box.value = HUGE
     check(notice.status.value, "01 memo")
     checklist = assessment.checklist
-    checklist._name.value = "みどり野市"
-    checklist._q2.value = HUGE
+    checklist.model.name = "みどり野市"
+    checklist.model.q2 = HUGE
     checklist.add_current()
-    check(checklist._saved.value, "01 checklist Q2")
+    check(shown_html(checklist), "01 checklist Q2")
 
     cases = CasesScreen(store).open("3班")
     cases.model.set_draft(地区コード="A01", 困りごと=HUGE)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import math
 
+import ipywidgets as widgets
 import pytest
+from widget_tree import control, html_of, walk
 
 from kit.start import self_assessment as sa
-from kit.start.self_assessment_view import SelfAssessmentForm
+from kit.start.model import record, responses
+from kit.start.views.self_assessment import SelfAssessmentForm
 from kit.store import Workspace, open_store
 
 KEYS = [key for key, _, _ in sa.QUESTIONS]
@@ -29,12 +32,12 @@ def test_questions_cover_every_step_and_keys_are_unique():
 
 
 def test_each_person_is_kept_and_an_unanswered_question_is_named(team):
-    assert sa.record(team, "pre", answers(1, 2, 2, 1, 3)) == 1
-    assert sa.record(team, "pre", answers(2, 2, 3, 1, 3)) == 2
+    assert record(team, "pre", answers(1, 2, 2, 1, 3)) == 1
+    assert record(team, "pre", answers(2, 2, 3, 1, 3)) == 2
     with pytest.raises(ValueError, match="問2、問5"):
-        sa.record(team, "pre", {KEYS[0]: 3, KEYS[2]: 3, KEYS[3]: 3})
-    assert [person[KEYS[0]] for person in sa.responses(team, "pre")] == [1, 2]
-    assert sa.responses(team, "post") == []
+        record(team, "pre", {KEYS[0]: 3, KEYS[2]: 3, KEYS[3]: 3})
+    assert [person[KEYS[0]] for person in responses(team, "pre")] == [1, 2]
+    assert responses(team, "post") == []
 
 
 def test_summary_compares_means_before_and_after():
@@ -57,10 +60,13 @@ def test_distribution_counts_every_level_including_empty_ones():
 
 def test_the_form_saves_one_person_and_clears_for_the_next(team):
     form = SelfAssessmentForm(team, "post")
-    form.set_answers(answers(4, 3, 3, 2, 4))
-    form.submit()
-    assert sa.responses(team, "post") == [answers(4, 3, 3, 2, 4)]
-    assert "1人目" in form._status.value
-    assert all(toggle.value is None for toggle in form._choices.values())
-    form.submit()  # nothing chosen
-    assert "まだ答えていない質問" in form._status.value and len(sa.responses(team, "post")) == 1
+    toggles = [w for w in walk(form) if isinstance(w, widgets.ToggleButtons)]
+    for toggle, level in zip(toggles, (4, 3, 3, 2, 4)):
+        toggle.value = level
+    send = control(form, "回答を送る")
+    send.click()
+    assert responses(team, "post") == [answers(4, 3, 3, 2, 4)]
+    assert "1人目" in html_of(form)
+    assert all(toggle.value is None for toggle in toggles)
+    send.click()  # nothing chosen
+    assert "まだ答えていない質問" in html_of(form) and len(responses(team, "post")) == 1

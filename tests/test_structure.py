@@ -1,6 +1,7 @@
 """The shape of the code and of the step notebooks, as a newcomer reads them: one
 package per step with its model, no widgets below the views, small views, and one
-skeleton for every step notebook."""
+skeleton for every step notebook. The pages that are not steps (00 はじめに,
+07 明日から自分のまちで, 09 the facilitator's dashboard) follow the same rules."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from kit.paths import NOTEBOOKS
 
 KIT = Path(__file__).resolve().parent.parent / "kit"
 STEP_PACKAGES = [KIT / "steps" / page.package.rsplit(".", 1)[1] for page in STEPS]
+PAGE_PACKAGES = [KIT / "start", KIT / "own_town", KIT / "facilitator"]
+PACKAGES = STEP_PACKAGES + PAGE_PACKAGES
 # Modules that build screens; everything else (models, domain functions, charts,
 # exports) must run without a widget library.
 VIEW_NAMES = {"screen.py", "views"}
@@ -43,11 +46,11 @@ def _is_view(path: Path, package: Path) -> bool:
 def test_the_tree_shows_the_steps_each_with_its_model():
     assert [path.name for path in sorted((KIT / "steps").iterdir()) if (path / "__init__.py").exists()] \
         == sorted(path.name for path in STEP_PACKAGES)
-    for package in STEP_PACKAGES:
+    for package in PACKAGES:
         assert (package / "model.py").is_file(), package.name
 
 
-@pytest.mark.parametrize("package", STEP_PACKAGES, ids=lambda p: p.name)
+@pytest.mark.parametrize("package", PACKAGES, ids=lambda p: p.name)
 def test_models_and_domain_modules_never_import_widgets(package):
     for path in package.rglob("*.py"):
         if _is_view(path, package):
@@ -56,13 +59,13 @@ def test_models_and_domain_modules_never_import_widgets(package):
         assert not widgets, f"{path.relative_to(KIT)} imports {widgets}"
 
 
-@pytest.mark.parametrize("package", STEP_PACKAGES, ids=lambda p: p.name)
+@pytest.mark.parametrize("package", PACKAGES, ids=lambda p: p.name)
 def test_each_model_is_traits_without_widgets(package):
     source = (package / "model.py").read_text(encoding="utf-8")
     assert "HasTraits" in source, f"{package.name}/model.py holds no HasTraits model"
 
 
-@pytest.mark.parametrize("package", STEP_PACKAGES, ids=lambda p: p.name)
+@pytest.mark.parametrize("package", PACKAGES, ids=lambda p: p.name)
 def test_views_are_small(package):
     for path in package.rglob("*.py"):
         if _is_view(path, package):
@@ -70,7 +73,7 @@ def test_views_are_small(package):
             assert lines <= VIEW_MAX_LINES, f"{path.relative_to(KIT)}: {lines} lines"
 
 
-@pytest.mark.parametrize("package", STEP_PACKAGES, ids=lambda p: p.name)
+@pytest.mark.parametrize("package", PACKAGES, ids=lambda p: p.name)
 def test_store_keys_are_defined_in_the_model(package):
     """A store key (``"cases/tags"``) is a string constant of the step's model only."""
     key = re.compile(r'^[A-Z_]*(KEY|PREFIX)\s*=\s*["\']', re.M)

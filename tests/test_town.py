@@ -163,3 +163,14 @@ def test_a_population_by_small_area_is_summed_per_area_through_the_map(workspace
     assert total(stored, "B02") == total(small, "T3")
     assert datasets.mismatches(workspace) == []
     assert load("population", stored.to_csv(index=False).encode(), known_areas=["B01", "B02"]).ok
+
+
+def test_opening_01_on_an_own_town_saves_nothing(workspace):
+    """A page that opens writes nothing: a workspace too large to open must keep
+    its data untouched, and two PCs opening a page must not race on its settings."""
+    from kit.steps.assessment.screen import AssessmentScreen
+
+    datasets.put_upload(workspace, "areas", own_areas())
+    before = {key: workspace.store.updated_at(workspace.name, key) for key in workspace.keys()}
+    AssessmentScreen(store=workspace.store, warm=False).open(workspace.name)
+    assert {key: workspace.store.updated_at(workspace.name, key) for key in workspace.keys()} == before

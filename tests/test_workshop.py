@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from test_start_screen import html_of
+from widget_tree import control, html_of, html_with
 
 from kit import workshop as wk
 from kit.cli import _parser
@@ -20,7 +20,8 @@ from kit.limits import (
     TEAM_JOIN_INTERVAL,
 )
 from kit.serve import voila_environment
-from kit.start.screen import MEMO_KEY, StartScreen
+from kit.start.model import MEMO_KEY
+from kit.start.screen import StartScreen
 from kit.store import Workspace, open_store
 from kit.ui.common import WorkshopClock, clock_html, resolve_workspace, workshop_clock
 from kit.workspace import workspace_from_query
@@ -176,23 +177,24 @@ def test_links_carry_the_access_and_bring_the_team_back(store, workshop):
 def test_joining_from_the_landing_page_and_working_there(store, workshop):
     screen = StartScreen(store)
     screen.open(None)
-    screen._code.value, screen._team.value = workshop.code.lower(), "高知チーム"
-    screen.join()
-    link = screen._joined.value.split('href="')[1].split('"')[0]
+    control(screen.view, "研修コード").value = workshop.code.lower()
+    control(screen.view, "チーム名").value = "高知チーム"
+    control(screen.view, "参加する").click()
+    link = html_with(screen.view, "「高知チーム」で始める").split('href="')[1].split('"')[0]
     access = parse_qs(urlsplit(link.replace("&amp;", "&")).query)["ws"][0]
     assert wk.resolve_access(store, access).team == "高知チーム"
 
     team = StartScreen(store)
     team.open(access)
-    team._memo.value = "事例を持ち帰る"
+    control(team.view, placeholder="例: 自分の圏域の課題を、データと事例で説明できるようになりたい").value = "事例を持ち帰る"
     assert wk.resolve_access(store, access).get(MEMO_KEY) == "事例を持ち帰る"
     assert store.get("高知チーム", MEMO_KEY) is None  # not in a self-study workspace of that name
 
     taken = StartScreen(store)
     taken.open(None)
-    taken._code.value, taken._team.value = workshop.code, "高知チーム"
-    taken.join()
-    assert "参加できませんでした" in taken._joined.value and "href" not in taken._joined.value
+    taken.model.code, taken.model.team = workshop.code, "高知チーム"
+    control(taken.view, "参加する").click()
+    assert "参加できませんでした" in html_of(taken.view) and "で始める" not in html_of(taken.view)
 
 
 def test_a_peer_review_goes_to_a_team_of_the_same_workshop(store, workshop):

@@ -4,7 +4,8 @@ dashboard and the end-of-session export.
 Nothing here is reported by the pages themselves: each step's model says, from
 the keys the step writes, how far a team got (``progress``), and a step counts as
 済 when its hand-off to the next step exists. This module only goes over the
-steps of the registry (kit.pages.STEPS).
+steps of the registry (kit.pages.STEPS), read when called: a step added there
+shows here, in the gallery and in the export.
 """
 
 from __future__ import annotations
@@ -14,13 +15,9 @@ from datetime import datetime
 
 import pandas as pd
 
-from kit.masking import mask_text
-from kit.pages import STEPS
-from kit.start.self_assessment import responses
-from kit.steps import STATUSES, StepProgress
-from kit.steps.cases import model as cases
-from kit.steps.pitch import model as pitch
-from kit.steps.pitch.domain import Pitch, load_pitch, masked
+from kit import pages
+from kit.start.model import responses
+from kit.steps import STATUSES, GallerySection, StepProgress
 
 __all__ = ["STATUSES", "TeamProgress", "GalleryEntry", "team_progress", "progress_table", "gallery_entry"]
 
@@ -47,7 +44,7 @@ class TeamProgress:
 
 def team_progress(workspace, team: str, joined: datetime | None = None) -> TeamProgress:
     """Progress of one team from what its workspace holds."""
-    steps = {page.file: page.model.progress(workspace) for page in STEPS}
+    steps = {page.file: page.model.progress(workspace) for page in pages.STEPS}
     latest = [(step.last, file) for file, step in steps.items() if step.last]
     return TeamProgress(
         team=team, joined=joined, last_activity=workspace.last_updated(),
@@ -61,35 +58,31 @@ def _clock(moment: datetime | None) -> str:
 
 def progress_table(progress: list[TeamProgress]) -> pd.DataFrame:
     """One row per team, as the dashboard and the export show it (local times)."""
-    titles = {page.file: page.title for page in STEPS}
+    steps = pages.STEPS
+    titles = {page.file: page.title for page in steps}
     rows = []
     for p in progress:
         row = {"チーム": p.team, "参加": _clock(p.joined), "最終更新": _clock(p.last_activity),
                "いまのステップ": titles.get(p.current_step, "—")}
-        for page in STEPS:
+        for page in steps:
             row[page.title] = f"{p.status[page.file]}（{p.detail(page.file)}）"
         row.update({"事前の理解度チェック": p.pre, "事後の理解度チェック": p.post})
         rows.append(row)
-    columns = ["チーム", "参加", "最終更新", "いまのステップ", *(page.title for page in STEPS),
+    columns = ["チーム", "参加", "最終更新", "いまのステップ", *(page.title for page in steps),
                "事前の理解度チェック", "事後の理解度チェック"]
     return pd.DataFrame(rows, columns=columns)
 
 
 @dataclass(frozen=True)
 class GalleryEntry:
-    """What a team shows in plenary, with personal data masked."""
+    """What a team shows in plenary: each step's section, personal data masked."""
 
     team: str
-    issues: tuple[str, ...]
-    pitch: Pitch | None
-
-
-def _masked(text: str) -> str:
-    return mask_text(text).text if text else text
+    sections: tuple[GallerySection, ...]
 
 
 def gallery_entry(workspace, team: str) -> GalleryEntry:
-    saved = cases.saved_issues(workspace) if workspace.get(cases.ISSUES_KEY) else []
-    issues = tuple(_masked(issue.statement) for issue in saved)
-    shown = masked(load_pitch(workspace))[0] if pitch.started(workspace) else None
-    return GalleryEntry(team, issues, shown)
+    """Raises kit.masking.MaskingUnavailable when masking cannot run: nothing is
+    shown unmasked."""
+    shown = (page.model.gallery(workspace) for page in pages.STEPS)
+    return GalleryEntry(team, tuple(section for section in shown if section is not None))

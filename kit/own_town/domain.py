@@ -23,13 +23,9 @@ from kit.pages import STEPS
 from kit.paths import SAMPLE_TOWN
 from kit.steps.assessment import survey_items
 
-__all__ = ["KindGuide", "KIND_GUIDES", "CHECKLIST_KEY", "CHECK_STEPS", "checklist", "tick", "Memo", "MEMO_KEY",
-           "template_columns", "template_xlsx", "template_filename", "column_sheet",
+__all__ = ["KindGuide", "KIND_GUIDES", "CHECK_STEPS", "Memo", "template_columns", "template_xlsx", "template_filename", "column_sheet",
            "memo_docx", "memo_filename", "memo_paragraphs", "wareki"]
 
-# Where the page keeps the user's checklist and the memo's form (no names: see Memo).
-CHECKLIST_KEY = "own_town/checklist"
-MEMO_KEY = "own_town/memo"
 # The checklist's ticks per kind, in the order the work happens; 読み込んだ is read
 # from the workspace (kit.datasets.is_uploaded), not ticked.
 CHECK_STEPS: dict[str, str] = {"asked": "依頼した", "received": "受け取った"}
@@ -49,7 +45,8 @@ class KindGuide:
     example: dict[str, object] = field(default_factory=dict)
 
 
-_STEP1, _STEP2, _STEP3, _STEP4 = (page.file for page in STEPS)
+_STEP_FILES = {page.package.rsplit(".", 1)[1]: page.file for page in STEPS}
+_STEP1, _STEP2, _STEP3, _STEP4 = (_STEP_FILES[name] for name in ("assessment", "cases", "actors", "pitch"))
 
 # In the order an SC would usually gather them: the areas first, since every other
 # file names its area by their codes. ``ask`` is worded to stand in the memo as it is.
@@ -144,27 +141,6 @@ _GUIDES: tuple[KindGuide, ...] = (
 )
 
 KIND_GUIDES: dict[str, KindGuide] = {guide.kind: guide for guide in _GUIDES if guide.kind in schema.SPECS}
-
-
-def checklist(workspace) -> dict[str, dict[str, bool]]:
-    """The ticks saved in ``workspace``: kind → {step: ticked} for every kind and step."""
-    saved = workspace.get(CHECKLIST_KEY) or {}
-    return {kind: {step: bool((saved.get(kind) or {}).get(step)) for step in CHECK_STEPS} for kind in KIND_GUIDES}
-
-
-def tick(workspace, kind: str, step: str, ticked: bool) -> dict[str, dict[str, bool]]:
-    """Save one tick, in one transaction so two PCs of a team ticking at once keep
-    both ticks; returns the checklist as saved."""
-    if kind not in KIND_GUIDES or step not in CHECK_STEPS:
-        raise ValueError(f"unknown checklist entry {kind!r}/{step!r}")
-
-    def change(saved):
-        saved = dict(saved or {})
-        saved[kind] = {**(saved.get(kind) or {}), step: bool(ticked)}
-        return saved
-
-    workspace.update(CHECKLIST_KEY, change, default={})
-    return checklist(workspace)
 
 
 # How each column type is filled in, for the template's column sheet.

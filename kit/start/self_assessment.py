@@ -2,9 +2,9 @@
 participant rates before the workshop and again at the end, as seed 004's study
 sessions did with their 事前・事後アンケート.
 
-Answers are anonymous and kept in the team's workspace as a list per phase
-(``self/pre``, ``self/post``), one entry per person: a team shares one PC, so
-members answer in turn. The facilitator's dashboard compares the phases per
+Answers are anonymous and kept in the team's workspace as a list per phase, one
+entry per person (kit.start.model saves and reads them): a team shares one PC,
+so members answer in turn. The facilitator's dashboard compares the phases per
 question over all teams.
 """
 
@@ -15,18 +15,30 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
-__all__ = ["PHASES", "QUESTIONS", "SCALE", "record", "responses", "summary", "distribution"]
+from kit.pages import STEPS
+
+__all__ = ["PHASES", "QUESTIONS", "SCALE", "entry", "summary", "distribution"]
 
 # phase → what the page calls it
 PHASES: dict[str, str] = {"pre": "事前", "post": "事後"}
 
+
+
+def _taught_in(package: str) -> str:
+    """The step of the registry that teaches a question, as the 理解度 table names it: 「01 地域診断」."""
+    page = next(page for page in STEPS if page.package == package)
+    return f"{page.file[:2]} {page.title}"
+
+
 # (key, statement, the step that teaches it). Keys are stored: never rename one.
 QUESTIONS: tuple[tuple[str, str, str], ...] = (
-    ("population", "自分の地域で、2040年に向けて85歳以上の人と支え手がどう変わるかを、データで説明できる", "01 地域診断"),
+    ("population", "自分の地域で、2040年に向けて85歳以上の人と支え手がどう変わるかを、データで説明できる",
+     _taught_in("kit.steps.assessment")),
     ("cases", "一人ひとりの事例から、くり返し現れる生活課題を見つけ、根拠つきの地域課題の一文にまとめられる",
-     "02 個別事例から地域課題へ"),
-    ("actors", "地域課題ごとに、声をかけたい企業・団体などを、理由とともに挙げられる", "03 多様な主体リスト"),
-    ("pitch", "連携先・高齢者・地域のそれぞれが得るもの（三方よし）を含めて、提案を組み立てられる", "04 提案準備"),
+     _taught_in("kit.steps.cases")),
+    ("actors", "地域課題ごとに、声をかけたい企業・団体などを、理由とともに挙げられる", _taught_in("kit.steps.actors")),
+    ("pitch", "連携先・高齢者・地域のそれぞれが得るもの（三方よし）を含めて、提案を組み立てられる",
+     _taught_in("kit.steps.pitch")),
     ("explain", "多様な主体と連携する意味を、自分の言葉で職場の人に説明できる", "全体"),
 )
 
@@ -35,28 +47,16 @@ SCALE: dict[int, str] = {1: "できない", 2: "あまりできない", 3: "だ�
 _QUESTION_KEYS = tuple(key for key, _, _ in QUESTIONS)
 
 
-def _store_key(phase: str) -> str:
+def entry(phase: str, answers: Mapping[str, int | None], now: datetime | None = None) -> dict:
+    """One person's answers as stored. Raises ValueError (Japanese) when a question
+    is unanswered."""
     if phase not in PHASES:
         raise ValueError(f"phase must be one of {tuple(PHASES)}: {phase!r}")
-    return f"self/{phase}"
-
-
-def record(workspace, phase: str, answers: Mapping[str, int | None], *,
-           now: datetime | None = None) -> int:
-    """Add one person's answers; returns how many people of this workspace have
-    answered this phase. Raises ValueError (Japanese) when a question is unanswered."""
-    key = _store_key(phase)
     missing = [i for i, (q, _, _) in enumerate(QUESTIONS, 1) if answers.get(q) not in SCALE]
     if missing:
         raise ValueError("まだ答えていない質問があります: " + "、".join(f"問{i}" for i in missing))
-    entry = {"answers": {q: int(answers[q]) for q in _QUESTION_KEYS},
-             "at": (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")}
-    return len(workspace.update(key, lambda current: [*(current or []), entry], []))
-
-
-def responses(workspace, phase: str) -> list[dict[str, int]]:
-    """Each person's answers ({question key: 1–4}) for ``phase``, in answer order."""
-    return [entry["answers"] for entry in workspace.get(_store_key(phase), []) or []]
+    return {"answers": {q: int(answers[q]) for q in _QUESTION_KEYS},
+            "at": (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")}
 
 
 def _long(answers_by_phase: Mapping[str, Iterable[Mapping[str, int]]]) -> pd.DataFrame:

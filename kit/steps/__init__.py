@@ -7,7 +7,11 @@ by another step reading its keys. Every model module also offers:
 
 - ``PREFIXES``: the store keys (prefixes) the step writes;
 - ``progress(workspace) -> StepProgress``: what the dashboard, the export and
-  the landing page say of the step.
+  the landing page say of the step;
+- ``gallery(workspace) -> GallerySection | None``: what the facilitator's gallery
+  shows of a team's work in this step (masked), None when nothing;
+- ``export_sheets(workspaces) -> dict[str, DataFrame]``: the step's sheets of the
+  workshop export, one row per item of every team (masked, no contact columns).
 
 The order, titles and minutes are the registry in :mod:`kit.pages`.
 """
@@ -17,7 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-__all__ = ["STATUSES", "StepProgress", "step_progress"]
+__all__ = ["STATUSES", "StepProgress", "step_progress", "GallerySection", "masked_text",
+           "area_names"]
 
 STATUSES: tuple[str, ...] = ("未着手", "作業中", "済")
 
@@ -35,3 +40,30 @@ def step_progress(workspace, prefixes: tuple[str, ...], done: bool, detail: str)
     times = [t for t in (workspace.last_updated(prefix) for prefix in prefixes) if t]
     status = STATUSES[2] if done else STATUSES[1] if times else STATUSES[0]
     return StepProgress(status, detail, max(times, default=None))
+
+
+@dataclass(frozen=True)
+class GallerySection:
+    """What a step shows of one team's work on the gallery, free text already masked."""
+
+    heading: str                                 # above the lines ("" for none)
+    lines: tuple[tuple[str, str], ...] = ()      # (lead in bold, text)
+    empty: str = ""                              # said instead when there are no lines
+    more: tuple[tuple[str, str], ...] = ()       # added when one team is shown alone
+    title: bool = False                          # the heading is the work's title: larger
+
+
+def masked_text(value) -> str:
+    """Free text as a gallery or an export may show it: personal data masked
+    (raises kit.masking.MaskingUnavailable when masking cannot run)."""
+    from kit.masking import mask_text  # the masking engine: loaded when a page shows work
+
+    return mask_text(value).text if isinstance(value, str) and value else ""
+
+
+def area_names(workspace) -> dict[str, str]:
+    """地区コード → 地区名 of the workspace's areas (the sample town's until it loads its own)."""
+    from kit import datasets
+
+    areas = datasets.for_workspace(workspace, "areas")
+    return dict(zip(areas["地区コード"], areas["地区名"]))

@@ -16,6 +16,7 @@ from kit import town as tw
 from kit import workshop as wk
 from kit.pages import LANDING
 from kit.store import StoreError, Workspace, open_store
+from kit.ui.controls import timer_state
 from kit.workspace import DEFAULT_WORKSPACE, page_link
 
 __all__ = ["Screen", "message", "link_button", "autosave_claim", "page_style", "resolve_workspace",
@@ -23,20 +24,15 @@ __all__ = ["Screen", "message", "link_button", "autosave_claim", "page_style", "
            "RELOAD_PAGE"]
 
 _STYLE_SHEET = (Path(__file__).with_name("style.css")).read_text(encoding="utf-8")
-_MESSAGE_COLOURS = {
-    "info": ("#e8f1fb", "#1f5f99"),
-    "ok": ("#e9f6ec", "#1d6b35"),
-    "warning": ("#fff6e0", "#8a5a00"),
-    "error": ("#fdecec", "#a12622"),
-}
-
+_MESSAGE_KINDS = ("info", "ok", "warning", "error")
 
 def message(kind: str, text: str, extra_html: str = "") -> str:
     """A coloured box around ``text`` (escaped here, so callers pass raw text) and
-    ``extra_html`` (markup the caller built, such as :func:`autosave_claim`)."""
-    background, colour = _MESSAGE_COLOURS[kind]
-    return (f'<div class="kit-message kit-{kind}" style="background:{background};color:{colour};'
-            f'padding:0.5em 0.8em;border-radius:4px;margin:0.3em 0">{html.escape(text)}{extra_html}</div>')
+    ``extra_html`` (markup the caller built, such as :func:`autosave_claim`).
+    ``kind`` is info, ok, warning or error (its colours are in style.css)."""
+    if kind not in _MESSAGE_KINDS:
+        raise ValueError(f"unknown message kind {kind!r}")
+    return f'<div class="kit-message kit-{kind}">{html.escape(text)}{extra_html}</div>'
 
 
 def autosave_claim(text: str) -> str:
@@ -47,9 +43,7 @@ def autosave_claim(text: str) -> str:
 
 def link_button(href: str, label: str) -> str:
     """An HTML link styled as a button; a plain link keeps working without JavaScript."""
-    return (f'<a class="kit-link-button" href="{html.escape(href)}" style="display:inline-block;'
-            f'padding:0.35em 1em;background:#1f5f99;color:#fff;border-radius:4px;'
-            f'text-decoration:none">{html.escape(label)}</a>')
+    return f'<a class="kit-link-button" href="{html.escape(href)}">{html.escape(label)}</a>'
 
 
 # Put into an HTML widget, makes the browser load the page again (the template's
@@ -102,7 +96,6 @@ def resolve_workspace(store, requested: str | None):
     return workspace, banner
 
 
-_CLOCK_COLOURS = {"run": ("#1f5f99", "#fff"), "last": ("#ffd24d", "#5a3b00"), "up": ("#a12622", "#fff")}
 # A timer that ran out is shown as 「時間です」 this long, then disappears.
 CLOCK_LINGER = timedelta(minutes=5)
 
@@ -114,15 +107,12 @@ def clock_html(timer: wk.Timer | None, now: datetime | None = None) -> str:
     if timer is None or now - timer.ends > CLOCK_LINGER:
         return ""
     left = wk.timer_remaining(timer, now)
-    state = "up" if left == 0 else "last" if left <= 60 else "run"
-    background, colour = _CLOCK_COLOURS[state]
+    state = timer_state(left)
     what = html.escape(timer.label or "いまの作業")
     time_text = "時間です" if state == "up" else f"残り {left // 60}:{left % 60:02d}"
     until = timer.ends.astimezone().strftime("%H:%M")
-    return (f'<div class="kit-workshop-timer kit-timer-{state}" data-left="{left}" style="background:{background};'
-            f'color:{colour};padding:0.3em 0.8em;border-radius:6px;font-size:1.4em;font-weight:600">'
-            f'⏱ {what} ― <span class="kit-workshop-timer-left" style="font-variant-numeric:tabular-nums">'
-            f'{time_text}</span> <small style="font-weight:400">（{until} まで）</small></div>')
+    return (f'<div class="kit-workshop-timer kit-timer-{state}" data-left="{left}">'
+            f'⏱ {what} ― <span class="kit-workshop-timer-left">{time_text}</span> <small>（{until} まで）</small></div>')
 
 
 class WorkshopClock(widgets.VBox):

@@ -1,5 +1,6 @@
-"""Small controls every screen uses: a group of check boxes, a section heading, and
-escaping for cells a table shows. The look is in kit/ui/style.css (class names)."""
+"""Small controls every screen uses: a group of check boxes, a section heading,
+escaping for cells a table shows, and the big countdown face. The look is in
+kit/ui/style.css (class names)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-__all__ = ["CheckGroup", "heading", "esc"]
+__all__ = ["CheckGroup", "heading", "esc", "timer_state", "timer_face"]
 
 
 def esc(value: object) -> str:
@@ -78,3 +79,18 @@ class CheckGroup(widgets.GridBox):
                     box.unobserve(self._read_boxes, "value")
                     box.value = value in wanted
                     box.observe(self._read_boxes, "value")
+
+
+def timer_state(left: int) -> str:
+    """``run``, ``last`` (the last minute) or ``up``: the class a countdown is drawn with."""
+    return "up" if left <= 0 else "last" if left <= 60 else "run"
+
+
+def timer_face(elapsed: int, total: int) -> str:
+    """Big digits of the time left, for a projector; amber in the last minute, red
+    when time is up."""
+    left = max(total - elapsed, 0)
+    note = {"run": "残り時間", "last": "残り1分", "up": "時間です"}[timer_state(left)]
+    return (f'<div class="kit-timer kit-timer-{timer_state(left)}" data-left="{left}">'
+            f'<div class="kit-timer-note">{note}</div>'
+            f'<div class="kit-timer-digits">{left // 60}:{left % 60:02d}</div></div>')

@@ -17,7 +17,9 @@ TEAM = "診断班"
 
 
 def choose(page, label: str, option: str) -> None:
-    page.get_by_label(label, exact=True).select_option(label=option)
+    """Pick ``option`` in the visible drop-down labelled ``label`` (another tab may
+    have one of the same name: the data tab's town picker has a 都道府県 too)."""
+    page.get_by_label(label, exact=True).locator("visible=true").select_option(label=option)
 
 
 def open_tab(page, title: str) -> None:

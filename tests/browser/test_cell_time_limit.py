@@ -20,8 +20,11 @@ from kit.store import SQLiteStore
 
 pytestmark = pytest.mark.browser
 
-LIMIT = 20  # seconds; the sample town's first phase takes 1-2 s of CPU
-AREAS = 907_775
+# Seconds. The preheated first phase takes about 6 s on an idle machine; opening
+# this workspace about 34 s, so either side of the limit holds with a margin.
+# (The workspace of the report, 907,775 areas, now opens in about 9 s.)
+LIMIT = 15
+AREAS = 3_000_000
 
 
 def kernel_exists(server, kernel: str) -> bool:

@@ -83,14 +83,14 @@ def test_upload_keeps_previous_data_on_a_wrong_file(kit_server, offline_page, tm
     page.get_by_text("読込班").first.wait_for()
     page.get_by_text("地区 (日常生活圏域)").click()
     choose_file(page, good)
-    page.get_by_text("読み込んだデータ (2行)").wait_for()
+    page.get_by_text("読み込んだファイル（2行）").wait_for()
     choose_file(page, bad)
     page.locator(".kit-upload .kit-error").first.wait_for()
-    assert page.get_by_text("読み込んだデータ (2行)").is_visible()
+    assert page.get_by_text("読み込んだファイル（2行）").is_visible()
 
     page.reload()
     page.get_by_text("地区 (日常生活圏域)").click()
-    page.get_by_text("読み込んだデータ (2行)").wait_for()
+    page.get_by_text("読み込んだファイル（2行）").wait_for()
 
 
 def test_a_21_mb_file_uploads(kit_server, offline_page, tmp_path):
@@ -104,7 +104,7 @@ def test_a_21_mb_file_uploads(kit_server, offline_page, tmp_path):
     page.get_by_text("大容量班").first.wait_for()
     page.get_by_text("地区 (日常生活圏域)").click()
     choose_file(page, big)
-    page.get_by_text("読み込んだデータ (3行)").wait_for()
+    page.get_by_text("読み込んだファイル（3行）").wait_for()
 
 
 def test_a_page_opened_long_after_its_kernel_was_preheated_still_renders(

@@ -11,12 +11,12 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from kit import vocab
+from kit import maps, reference, vocab
 from kit.reference import PeerRank
 from kit.steps.assessment.domain import AGE_GROUP_ORDER, TOWN_NAME
 
 __all__ = ["growth_chart", "share_chart", "support_chart", "certification_chart", "risk_chart",
-           "resource_chart", "needs_supply_chart", "compare_chart", "peer_chart"]
+           "resource_chart", "needs_supply_chart", "compare_chart", "peer_chart", "PNG_CHARTS", "png_chart"]
 
 _WIDTH = 420
 _STRONG, _FAINT = 1.0, 0.35
@@ -185,3 +185,33 @@ def peer_chart(rank: PeerRank, town: str) -> alt.Chart:
     label = marker.mark_text(align="left", dx=4, dy=-80, color="#d62728", fontSize=12).encode(text="名:N")
     return alt.layer(bars, marker, label).properties(
         width=_WIDTH, height=200, title=f"人口が同程度の市区町村の分布（{rank.low:,}〜{rank.high:,}人）")
+
+
+# The charts offered as PNG, in the order the page lists them.
+PNG_CHARTS: tuple[str, ...] = ("人口の伸び", "高齢者の割合", "85歳以上1人を支える人数", "全国との比較",
+                               "同規模の市区町村の中で", "全国の地図", "要介護認定率", "リスク該当率", "地域資源",
+                               "ニーズ×資源", "地区の地図")
+
+
+def png_chart(model, name: str) -> tuple[alt.TopLevelMixin, dict | None]:
+    """(chart, datasets for ``kit.charts.to_png``) of one of :data:`PNG_CHARTS`, for the
+    choices of ``model`` (an ``AssessmentModel``); the chosen area is drawn strong."""
+    m = model
+    code = None if m.area == vocab.WHOLE_TOWN else m.area
+    if name == "全国の地図":
+        metric = m.metric_spec
+        return maps.national_map(reference.indicators(), metric.key, m.marked_municipality(), metric.label,
+                                 100.0 if metric.kind == "growth" else None)
+    make = {
+        "人口の伸び": lambda: growth_chart(m.population(), code),
+        "高齢者の割合": lambda: share_chart(m.population(), m.years(), code),
+        "85歳以上1人を支える人数": lambda: support_chart(m.ratios(), code),
+        "全国との比較": lambda: compare_chart(m.profiles(), m.metric_spec.group),
+        "同規模の市区町村の中で": lambda: peer_chart(m.peer_rank(), m.town_name),
+        "要介護認定率": lambda: certification_chart(m.certification(), code),
+        "リスク該当率": lambda: risk_chart(m.rates(), m.rules.name, code),
+        "地域資源": lambda: resource_chart(m.resources(), code),
+        "ニーズ×資源": lambda: needs_supply_chart(m.needs_supply(), m.rules.name, code),
+        "地区の地図": lambda: maps.area_map(m.geojson, m.map_values(), "値", m.map_indicator, code),
+    }[name]
+    return make(), None

@@ -24,7 +24,7 @@ from kit.steps.cases.issues import RegionalIssue, sample_issues
 from kit.steps.cases.tagging import ordered_tags
 
 __all__ = ["PREFIXES", "TAGS_KEY", "GROUPS_KEY", "ISSUES_KEY", "FORM_CHOICES", "FORM_FIELDS", "CasesModel",
-           "confirmed_cases", "saved_issues", "save_issues", "progress"]
+           "confirmed_cases", "saved_issues", "save_issues", "progress", "gallery", "export_sheets"]
 
 TAGS_KEY = "cases/tags"          # {事例ID: [生活課題, …]} as the team confirmed them
 GROUPS_KEY = "cases/groups"      # the KJ grouping state (kit.steps.cases.domain.empty_groups)
@@ -74,6 +74,41 @@ def progress(workspace) -> StepProgress:
     groups = (values.get(GROUPS_KEY) or {}).get("groups", [])
     detail = f"タグ {len(values.get(TAGS_KEY) or {})}件・グループ {len(groups)}・地域課題 {len(issues)}"
     return step_progress(workspace, PREFIXES, bool(issues), detail)
+
+
+def gallery(workspace):
+    """The regional issues the team found, masked (none until it saves one: no sample stands in)."""
+    from kit.steps import GallerySection, masked_text
+
+    return GallerySection("見つけた地域課題", tuple(("", masked_text(issue.statement))
+                                               for issue in _stored_issues(workspace)),
+                          empty="地域課題はまだ保存されていません")
+
+
+def export_sheets(workspaces) -> dict[str, pd.DataFrame]:
+    """地域課題, 事例のタグ and グループ of every team (free text masked)."""
+    from kit.steps import area_names, masked_text
+
+    issues, tags, groups = [], [], []
+    for ws in workspaces:
+        names = area_names(ws)
+        for issue in _stored_issues(ws):
+            issues.append({"チーム": ws.team, "課題ID": issue.id, "地域課題": masked_text(issue.statement),
+                           "生活課題": "・".join(issue.life_issues),
+                           "地区": "・".join(names.get(a, a) for a in issue.areas) or "市内全域",
+                           "緊急度": issue.urgency, "範囲": issue.scope, "事例ID": "・".join(issue.case_ids),
+                           "根拠": masked_text(issue.evidence)})
+        for case_id, chosen in sorted((ws.get(TAGS_KEY) or {}).items()):
+            tags.append({"チーム": ws.team, "事例ID": case_id, "生活課題": "・".join(chosen)})
+        for group in (ws.get(GROUPS_KEY) or {}).get("groups", []):
+            groups.append({"チーム": ws.team, "グループ": masked_text(group.get("name", "")),
+                           "カード数": len(group.get("cards", [])), "カード": "、".join(group.get("cards", []))})
+    return {
+        "地域課題": pd.DataFrame(issues, columns=["チーム", "課題ID", "地域課題", "生活課題", "地区", "緊急度", "範囲",
+                                             "事例ID", "根拠"]),
+        "事例のタグ": pd.DataFrame(tags, columns=["チーム", "事例ID", "生活課題"]),
+        "グループ": pd.DataFrame(groups, columns=["チーム", "グループ", "カード数", "カード"]),
+    }
 
 
 def _text(value) -> str:

@@ -1,0 +1,1 @@
+"""The dashboard's tabs, each bound to kit.facilitator.model."""

@@ -1,0 +1,1 @@
+"""Page 07's panels, each bound to kit.own_town.model."""

@@ -1,0 +1,1 @@
+"""The landing page's panels, each bound to kit.start.model."""
