@@ -52,7 +52,7 @@ class StatementBox(widgets.VBox):
             widgets.HTML(f"<b>{html.escape(group['name'])}</b> <small>（{html.escape(where)}・"
                          f"{html.escape('・'.join(profile['生活課題']))}・事例{len(profile['事例ID'])}件）</small>"),
             self._statement, widgets.HBox([self._urgency, self._scope]), widgets.HTML("根拠"), self._evidence,
-            figures, self._status, self._choice])
+            widgets.HBox([figures]), self._status, self._choice])
         self.add_class("kit-group-box")
 
     @property
