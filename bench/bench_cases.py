@@ -26,6 +26,7 @@ from timing import median_time
 
 from kit import datasets, vocab
 from kit.steps.cases import domain as cs
+from kit.steps.cases.model import GROUPS_KEY, TAGS_KEY
 from kit.steps.cases.screen import CasesScreen
 from kit.steps.cases.tagging import suggest_for_cases
 from kit.store import Workspace, open_store
@@ -70,8 +71,8 @@ def operations(cases: pd.DataFrame, areas: pd.DataFrame, store_dir: Path) -> dic
     store = open_store(str(store_dir / f"bench-{len(cases)}.sqlite"))
     workspace = Workspace(store, "bench")
     workspace.put_table(datasets.table_key("cases"), cases)
-    workspace.put(cs.TAGS_KEY, confirmed)
-    workspace.put(cs.GROUPS_KEY, partial)
+    workspace.put(TAGS_KEY, confirmed)
+    workspace.put(GROUPS_KEY, partial)
     screen = CasesScreen(store)
 
     def cells() -> pd.DataFrame:
@@ -87,7 +88,7 @@ def operations(cases: pd.DataFrame, areas: pd.DataFrame, store_dir: Path) -> dic
         "文章: 全グループの根拠": lambda: [cs.evidence_text(cards, g) for g in state["groups"]],
         "文章: 全グループの要約": lambda: [cs.group_profile(cards, g) for g in state["groups"]],
         "画面: ページを開く(phase 2)": lambda: screen.open("bench"),
-        "画面: 積み上げを描き直す": lambda: screen._render_stack(),
+        "画面: 積み上げを描き直す": lambda: screen.stacking.render(),
     }
 
 

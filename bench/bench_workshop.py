@@ -35,8 +35,8 @@ from kit.start import self_assessment as sa  # noqa: E402
 from kit.start.model import record  # noqa: E402
 from kit.steps.actors.model import CHOSEN_KEY, OFFERS_KEY  # noqa: E402
 from kit.steps.assessment.model import MEMO_PREFIX  # noqa: E402
-from kit.steps.cases import domain as cs  # noqa: E402
-from kit.steps.cases.issues import sample_issues, save_issues  # noqa: E402
+from kit.steps.cases import model as cases  # noqa: E402
+from kit.steps.cases.issues import sample_issues  # noqa: E402
 from kit.steps.pitch.model import save_field  # noqa: E402
 from kit.store import open_store  # noqa: E402
 
@@ -47,10 +47,10 @@ ANSWERS = {key: 3 for key, _, _ in sa.QUESTIONS}
 def busy_team(workspace) -> None:
     for area in ("A03", "A05"):
         workspace.put(f"{MEMO_PREFIX}{area}/notice", "閉じこもり傾向が高いのに通いの場が少ない")
-    workspace.put(cs.TAGS_KEY, {f"C{i:03d}": ["移動", "買物"] for i in range(1, 21)})
-    workspace.put(cs.GROUPS_KEY, {"next": 3, "groups": [{"id": "G1", "name": "奥沢の足", "cards": ["C008|移動"]},
+    workspace.put(cases.TAGS_KEY, {f"C{i:03d}": ["移動", "買物"] for i in range(1, 21)})
+    workspace.put(cases.GROUPS_KEY, {"next": 3, "groups": [{"id": "G1", "name": "奥沢の足", "cards": ["C008|移動"]},
                                                         {"id": "G2", "name": "坂の上の買物", "cards": ["C002|買物"]}]})
-    save_issues(workspace, list(sample_issues()[:2]))
+    cases.save_issues(workspace, list(sample_issues()[:2]))
     workspace.put(OFFERS_KEY, {"K01": "集会所を乗り場に使えるよう自治会に話します"})
     workspace.put(CHOSEN_KEY, [{"issue_id": "K01", "actor_id": f"S00{i}", "name": f"主体{i}",
                                 "reason": "送迎の車と運転手がいて、昼間の空き時間を地域に使いたいと話している"}

@@ -16,7 +16,8 @@ from kit import datasets, vocab
 from kit.export import to_csv
 from kit.steps.actors import domain as act
 from kit.steps.actors.screen import DRAFT_KEY, MAP_POINTS_MAX, VIEWS_TAB, ActorsScreen
-from kit.steps.cases.issues import RegionalIssue, save_issues
+from kit.steps.cases.issues import RegionalIssue
+from kit.steps.cases.model import save_issues
 from kit.store import Workspace, open_store
 
 TEAM = "主体班"

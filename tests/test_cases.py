@@ -1,18 +1,22 @@
 """From individual cases to regional issues: stacking, grouping, statements, feedback,
 and the page driven without a browser."""
 
+import ipywidgets as widgets
 import pandas as pd
 import pytest
+from widget_tree import control
 
 from kit import datasets
 from kit.paths import SAMPLE_TOWN
 from kit.steps.cases import domain as cs
-from kit.steps.cases.issues import (
-    STORE_KEY,
-    RegionalIssue,
-    load_issues,
-    sample_issues,
+from kit.steps.cases.issues import RegionalIssue, sample_issues
+from kit.steps.cases.model import (
+    GROUPS_KEY,
+    ISSUES_KEY,
+    TAGS_KEY,
+    confirmed_cases,
     save_issues,
+    saved_issues,
 )
 from kit.steps.cases.tagging import tags_of
 from kit.store import Workspace, open_store
@@ -92,10 +96,37 @@ def test_sample_file_tags_are_hidden_until_the_learner_tags(town):
 
 def test_later_pages_see_the_tags_the_team_confirmed(store):
     workspace = Workspace(store, "班")
-    workspace.put(cs.TAGS_KEY, {"C001": ["見守り"]})
-    cases = cs.workspace_cases(workspace).set_index("事例ID")
+    workspace.put(TAGS_KEY, {"C001": ["見守り"], "C003": ["役割", "見守り", "移動"], "C004": []})
+    cases = confirmed_cases(workspace)
+    assert list(cases.columns) == list(datasets.sample("cases").columns)
+    cases = cases.set_index("事例ID")
     assert cases.loc["C001", "生活課題"] == ("見守り",)
+    assert cases.loc["C003", "生活課題"] == ("見守り", "移動", "役割")  # the team's own tag kept, after the kit's
+    assert cases.loc["C004", "生活課題"] == ()                         # every tag taken off
     assert cases.loc["C002", "生活課題"] == tags_of(datasets.sample("cases").set_index("事例ID").loc["C002", "生活課題"])
+
+
+def test_a_tag_confirmed_in_02_is_what_04_ranks_its_cases_by(store):
+    from kit.steps.pitch.screen import PitchScreen
+
+    def pitch_case_order() -> list[str]:
+        """The cases 04 offers for the issue 桜台の買物 (買物・移動), in its order."""
+        page = PitchScreen(store).open("班").view
+        control(page, "地域課題", kind=widgets.Dropdown).value = "K02"
+        return [value for _label, value in control(page, "事例", kind=widgets.Dropdown).options if value]
+
+    before = pitch_case_order()  # C020: 住まい・環境保全 in its file, in 緑ヶ丘
+    screen = open_screen(store)
+    screen.model.tag_case = "C020"
+    screen.tagging.tick("買物")
+    screen.tagging.tick("移動")
+    after = pitch_case_order()
+    shopping = next(issue for issue in sample_issues() if issue.id == "K02")
+    tags = confirmed_cases(Workspace(store, "班")).set_index("事例ID")["生活課題"]
+    # Only the issue's own cases and the others with both its tags come before it now; by the file, far below.
+    above = after[:after.index("C020")]
+    assert all(case in shopping.case_ids or set(shopping.life_issues) <= set(tags[case]) for case in above)
+    assert after.index("C020") < before.index("C020") - 10
 
 
 def test_own_resources_are_read_in_the_four_kinds():
@@ -268,59 +299,56 @@ def open_screen(store, name="班"):
 
 def test_tags_are_saved_and_shown_after_reopening(store):
     screen = open_screen(store)
-    screen._t_pick.value = "C008"
-    screen.accept_suggestions()
+    screen.model.tag_case = "C008"
+    screen.tagging.accept_suggestions()
     tags = screen.model.tags["C008"]
     assert "移動" in tags
     again = open_screen(store)
     assert again.model.tags["C008"] == tags
-    assert 'data-case="C008"' in again._cards.value and "移動</span>" in again._cards.value
+    assert 'data-case="C008"' in again.cards.html and "移動</span>" in again.cards.html
 
 
 def test_unticking_a_box_removes_the_tag(store):
     screen = open_screen(store)
-    screen._t_pick.value = "C009"
-    screen.accept_suggestions()
-    screen._t_boxes._boxes["買物"].value = False
-    assert "買物" not in Workspace(store, "班").get(cs.TAGS_KEY)["C009"]
+    screen.model.tag_case = "C009"
+    screen.tagging.accept_suggestions()
+    screen.tagging.tick("買物", False)
+    assert "買物" not in Workspace(store, "班").get(TAGS_KEY)["C009"]
 
 
 def test_grouping_and_statement_reach_notebooks_03_and_04(store):
     screen = open_screen(store)
-    screen._x_fill.click()
-    options = [value for _, value in screen._g_loose.options if value.endswith("|移動")][:2]
-    screen._g_loose.value = tuple(options)
-    screen._g_name.value = "足がない"
-    screen.make_group()
-    group = Workspace(store, "班").get(cs.GROUPS_KEY)["groups"][0]
+    screen.exercise.fill_answers()
+    options = [value for _, value in screen.grouping.loose if value.endswith("|移動")][:2]
+    screen.model.selected_cards = tuple(options)
+    screen.model.group_name = "足がない"
+    screen.grouping.make_group()
+    group = Workspace(store, "班").get(GROUPS_KEY)["groups"][0]
     assert group["name"] == "足がない" and group["cards"] == options
-    box = screen._s_list.children[0]
-    statement = box.children[1]
-    statement.value = "運転をやめた人が通院できない"
-    issues = load_issues(Workspace(store, "班"))
+    screen.statements.box(group["id"]).write("運転をやめた人が通院できない")
+    issues = saved_issues(Workspace(store, "班"))
     assert [i.statement for i in issues] == ["運転をやめた人が通院できない"]
     assert issues[0].life_issues == ("移動",) and len(issues[0].case_ids) == 2
     screen.model.ungroup(group["id"])
-    assert Workspace(store, "班").get(STORE_KEY) == []
+    assert Workspace(store, "班").get(ISSUES_KEY) == []
 
 
 def test_workspace_without_statements_offers_the_sample_issues(store):
     workspace = Workspace(store, "新しい班")
-    assert load_issues(workspace) == list(sample_issues())
+    assert saved_issues(workspace) == list(sample_issues())
     save_issues(workspace, [RegionalIssue(id="G1", statement="s", life_issues=("移動",))])
-    assert [i.id for i in load_issues(workspace)] == ["G1"]
+    assert [i.id for i in saved_issues(workspace)] == ["G1"]
 
 
 def test_the_form_masks_before_saving_and_never_stores_the_raw_text(store, tmp_path):
     screen = open_screen(store)
-    screen._f_area.value = "A03"
-    screen._f_texts["本人の望み"].value = "自分で買物に行きたい"
-    screen._f_texts["困りごと"].value = "長女の恵子(090-1234-5678)が来ない日は坂下のスーパーに行けない"
-    assert screen._f_save.disabled  # nothing can be saved before the preview
-    screen.check_form()
-    assert "恵子" in screen._f_preview.value and "〈電話番号〉" in screen._f_preview.value
-    assert not screen._f_save.disabled
-    screen.save_form()
+    screen.model.set_draft(地区コード="A03", 本人の望み="自分で買物に行きたい",
+                           困りごと="長女の恵子(090-1234-5678)が来ない日は坂下のスーパーに行けない")
+    assert not screen.form.can_save  # nothing can be saved before the preview
+    screen.form.check()
+    assert "恵子" in screen.form.preview and "〈電話番号〉" in screen.form.preview
+    assert screen.form.can_save
+    screen.form.save()
     table = Workspace(store, "班").get_table(datasets.table_key("cases"))
     saved = table.iloc[-1]
     assert saved["困りごと"] == "長女の〇〇(〈電話番号〉)が来ない日は坂下のスーパーに行けない"
@@ -332,12 +360,11 @@ def test_the_form_masks_before_saving_and_never_stores_the_raw_text(store, tmp_p
 
 def test_editing_the_text_again_asks_for_a_new_preview(store):
     screen = open_screen(store)
-    screen._f_area.value = "A01"
-    screen._f_texts["本人の望み"].value = "散歩したい"
-    screen._f_texts["困りごと"].value = "坂がつらい"
-    screen.check_form()
-    screen._f_texts["困りごと"].value = "坂がつらい。田中さんに相談"
-    assert screen._f_save.disabled
+    screen.model.set_draft(地区コード="A01", 本人の望み="散歩したい", 困りごと="坂がつらい")
+    screen.form.check()
+    assert screen.form.can_save
+    screen.model.set_draft(困りごと="坂がつらい。田中さんに相談")
+    assert not screen.form.can_save
 
 
 def test_an_imported_file_is_masked_and_stored_only_after_confirming(store, tmp_path):
@@ -345,10 +372,10 @@ def test_an_imported_file_is_masked_and_stored_only_after_confirming(store, tmp_
     csv = ("事例ID,地区コード,年齢階級,性別,世帯,要介護度,本人の望み,困りごと,生活課題,緊急度\n"
            "X1,A01,80-84,女,独居,要支援1,畑を続けたい,山田花子さん(048-123-4567)は膝が痛い,健康,中\n"
            "X2,A05,75-79,男,独居,自立,運転したい,バスがない,移動,高\n").encode("utf-8")
-    screen._upload.handle_upload("cases.csv", csv)
-    assert "山田花子" in screen._import_preview.value  # shown to the user before storing
+    screen.importer.load_file("cases.csv", csv)
+    assert "山田花子" in screen.importer.preview  # shown to the user before storing
     assert Workspace(store, "班").get_table(datasets.table_key("cases")) is None
-    screen.confirm_import()
+    screen.importer.confirm()
     table = Workspace(store, "班").get_table(datasets.table_key("cases"))
     assert list(table["事例ID"]) == ["X1", "X2"]
     assert table["困りごと"].iloc[0] == "〇〇さん(〈電話番号〉)は膝が痛い"
@@ -359,13 +386,13 @@ def test_an_imported_file_is_masked_and_stored_only_after_confirming(store, tmp_
 
 def test_exercise_feedback_on_the_sample_town(store):
     screen = open_screen(store)
-    screen._x_scope.value = "A05"
-    screen.check_exercise()
-    assert "再現率 0%" in screen._x_result.value and "見落とし" in screen._x_result.value
-    screen._x_fill.click()
-    screen.check_exercise()
-    assert "再現率 100%" in screen._x_result.value
-    assert "模範解答の地域課題を見る" in screen._x_model.value
+    screen.model.exercise_area = "A05"
+    screen.exercise.check()
+    assert "再現率 0%" in screen.exercise.result and "見落とし" in screen.exercise.result
+    screen.exercise.fill_answers()
+    screen.exercise.check()
+    assert "再現率 100%" in screen.exercise.result
+    assert "模範解答の地域課題を見る" in screen.exercise.model_answer
 
 
 def test_exercise_explains_when_the_cases_are_the_users_own(store):
@@ -375,8 +402,8 @@ def test_exercise_explains_when_the_cases_are_the_users_own(store):
                         "経過": [None], "生活課題": [("移動",)], "本人の資源": [None], "緊急度": ["高"]})
     workspace.put_table(datasets.table_key("cases"), own)
     screen = open_screen(store)
-    screen.check_exercise()
-    assert "見本のまちの事例で行います" in screen._x_result.value
+    screen.exercise.check()
+    assert "見本のまちの事例で行います" in screen.exercise.result
 
 
 def test_an_unusable_workspace_name_shows_the_error_only(store):
@@ -386,23 +413,24 @@ def test_an_unusable_workspace_name_shows_the_error_only(store):
 
 def test_group_names_and_statements_are_masked_too(store):
     screen = open_screen(store)
-    screen._x_fill.click()
-    screen._g_loose.value = (screen._g_loose.options[0][1],)
-    screen._g_name.value = "田中さんの件"
-    screen.make_group()
-    assert Workspace(store, "班").get(cs.GROUPS_KEY)["groups"][0]["name"] == "〇〇さんの件"
-    box = screen._s_list.children[0]
-    box.children[1].value = "民生委員の佐藤様(090-1111-2222)によると、ゴミ出しに困る人が多い"
-    issue = load_issues(Workspace(store, "班"))[0]
+    screen.exercise.fill_answers()
+    screen.model.selected_cards = (screen.grouping.loose[0][1],)
+    screen.model.group_name = "田中さんの件"
+    screen.grouping.make_group()
+    group = Workspace(store, "班").get(GROUPS_KEY)["groups"][0]
+    assert group["name"] == "〇〇さんの件"
+    box = screen.statements.box(group["id"])
+    box.write("民生委員の佐藤様(090-1111-2222)によると、ゴミ出しに困る人が多い")
+    issue = saved_issues(Workspace(store, "班"))[0]
     assert issue.statement == "民生委員の〇〇様(〈電話番号〉)によると、ゴミ出しに困る人が多い"
-    assert box.children[1].value == issue.statement  # the page shows what was kept
+    assert box.values[0] == issue.statement  # the page shows what was kept
 
 
 def test_two_pages_of_one_team_group_without_losing_each_others_groups(store):
     first, second = open_screen(store), open_screen(store)
-    first._x_fill.click()
+    first.exercise.fill_answers()
     cards = list(first.model.cards()["カード"])
     first.model.group(cards[:2], "一つ目")
     second.model.group(cards[2:4], "二つ目")  # second still holds the state before the first group
-    names = [g["name"] for g in Workspace(store, "班").get(cs.GROUPS_KEY)["groups"]]
+    names = [g["name"] for g in Workspace(store, "班").get(GROUPS_KEY)["groups"]]
     assert names == ["一つ目", "二つ目"]

@@ -28,8 +28,9 @@ from kit.limits import ATTEMPT_WAIT_FIRST, ATTEMPTS_FREE
 from kit.pages import STEPS
 from kit.start import self_assessment as sa
 from kit.start.model import record
-from kit.steps.cases import domain as cs
-from kit.steps.cases.issues import sample_issues, save_issues
+from kit.steps.cases import model as cases
+from kit.steps.cases.issues import sample_issues
+from kit.steps.cases.model import save_issues
 from kit.steps.pitch.model import save_field
 from kit.store import SQLiteStore
 
@@ -56,8 +57,8 @@ def teams(store):
     a, b = (wk.resolve_access(store, wk.join(store, workshop.code, name).access) for name in ("A班", "B班"))
     a.put(memo_key("A05", "notice"), f"奥沢は移動の困りごとが多い。民生委員の山田花子さん（{PHONE}）に確認")
     a.put(memo_key("A03", "why"), "")
-    a.put(cs.TAGS_KEY, {"C008": ["移動", "医療"], "C009": ["買物"]})
-    a.put(cs.GROUPS_KEY, {"next": 2, "groups": [{"id": "G1", "name": "奥沢の足", "cards": ["C008|移動"]}]})
+    a.put(cases.TAGS_KEY, {"C008": ["移動", "医療"], "C009": ["買物"]})
+    a.put(cases.GROUPS_KEY, {"next": 2, "groups": [{"id": "G1", "name": "奥沢の足", "cards": ["C008|移動"]}]})
     save_issues(a, list(sample_issues()[:2]))
     a.put(OFFERS_KEY, {"K01": "集会所を使えるよう自治会に話します", "K02": " "})
     a.put(CHOSEN_KEY, [{"issue_id": "K01", "actor_id": "S002", "name": "みどり野ストア桜台店",

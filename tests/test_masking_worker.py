@@ -6,6 +6,7 @@ import socket
 
 import pytest
 from polling import wait_until
+from widget_tree import html_of
 
 from kit import masking
 from kit.masking import MaskingUnavailable, local_finds, mask_text
@@ -96,7 +97,8 @@ def test_the_gallery_says_masking_is_down_instead_of_showing_names(tmp_path, mon
     from kit.store import open_store
 
     store = open_store(str(tmp_path / "store.sqlite3"))
-    from kit.steps.cases.issues import sample_issues, save_issues
+    from kit.steps.cases.issues import sample_issues
+    from kit.steps.cases.model import save_issues
 
     workshop = wk.create_workshop(store, "研修")
     team = wk.resolve_access(store, wk.join(store, workshop.code, "A班").access)
@@ -104,6 +106,5 @@ def test_the_gallery_says_masking_is_down_instead_of_showing_names(tmp_path, mon
     monkeypatch.setenv(masking.WORKER_ENV, f"unix:{tmp_path / 'gone.sock'}")
     screen = FacilitatorScreen(store, environ={wk.PASSPHRASE_ENV: "みどり野 研修 2025"}).open()
     assert screen.unlock("みどり野 研修 2025")
-    screen._tabs.selected_index = 1
-    screen.refresh()
-    assert "ギャラリーを表示できません" in screen._gallery.value
+    screen.tabs.selected_index = 1  # the gallery: drawn as it is shown
+    assert "ギャラリーを表示できません" in html_of(screen.tabs.children[1])

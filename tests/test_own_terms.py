@@ -9,7 +9,7 @@ from kit import datasets
 from kit.io import load
 from kit.io.schema import SPECS
 from kit.steps.cases import domain as cs
-from kit.steps.cases.issues import load_issues
+from kit.steps.cases.model import saved_issues
 from kit.store import Workspace, open_store
 from kit.ui.upload import UploadBox
 
@@ -44,27 +44,25 @@ def test_own_tags_reach_page_02_cards_tagging_stacking_and_issues(tmp_path):
     workspace = Workspace(store, "班")
     workspace.put_table(datasets.table_key("areas"), load("areas", AREAS.encode(), filename="a.csv").data)
     screen = CasesScreen(store).open("班")
-    screen._upload.handle_upload("事例.csv", CASES.encode())
-    screen.confirm_import()
+    screen.importer.load_file("事例.csv", CASES.encode())
+    screen.importer.confirm()
     # On the case card, marked as the team's own.
-    assert "役割（独自）" in screen._cards.value
+    assert "役割（独自）" in screen.cards.html
     # Offered when tagging, and kept when another tag is ticked.
-    screen._t_pick.value = "K1"
-    boxes = screen._t_boxes._boxes
-    assert boxes["役割"].value and boxes["役割"].description == "役割（独自）"
-    boxes["見守り"].value = True
+    screen.model.tag_case = "K1"
+    assert "役割" in screen.tagging.ticked and screen.tagging.labels["役割"] == "役割（独自）"
+    screen.tagging.tick("見守り")
     assert set(screen.model.tags["K1"]) == {"役割", "居場所", "見守り"}
     # Stacked by area, and grouped into a regional issue.
-    assert "<td>役割</td>" in screen._by_area.value
+    assert "<td>役割</td>" in screen.stacking.by_area
     table = cs.tags_by_area(screen.model.cards(), screen.model.areas).set_index("生活課題")
     assert table.loc["役割", "計"] == 2 and table.loc["役割", "範囲"] == "普遍的"
-    cards = [value for _label, value in screen._g_loose.options if value.endswith("|役割")]
-    screen._g_loose.value = tuple(cards)
-    screen._g_name.value = "出番がない"
-    screen.make_group()
-    statement = screen._s_list.children[0].children[1]
-    statement.value = "役割を持ちたい高齢者に出番がない"
-    issues = load_issues(workspace)
+    cards = [value for _label, value in screen.grouping.loose if value.endswith("|役割")]
+    screen.model.selected_cards = tuple(cards)
+    screen.model.group_name = "出番がない"
+    screen.grouping.make_group()
+    screen.statements.box(screen.model.groups["groups"][0]["id"]).write("役割を持ちたい高齢者に出番がない")
+    issues = saved_issues(workspace)
     assert issues[0].life_issues == ("役割",) and set(issues[0].case_ids) == {"K1", "K2"}
 
 

@@ -14,7 +14,7 @@ from pptx import Presentation
 
 from kit import datasets
 from kit.paths import NOTEBOOKS
-from kit.steps.cases.issues import save_issues
+from kit.steps.cases.model import save_issues
 from kit.steps.pitch.domain import (
     RUBRIC,
     Figure,

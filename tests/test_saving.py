@@ -210,20 +210,19 @@ def test_every_typed_field_is_bounded_before_it_is_saved(store, tmp_path):
     check(shown_html(checklist), "01 checklist Q2")
 
     cases = CasesScreen(store).open("3班")
-    cases._f_area.value = "A01"
-    cases._f_texts["困りごと"].value = HUGE
-    cases.check_form()
-    check(cases._f_preview.value, "02 form")
-    cases._x_fill.click()
-    cases._g_loose.value = (cases._g_loose.options[0][1],)
-    cases._g_name.value = "あ" * 300
-    cases.make_group()
-    check(cases._g_status.value, "02 group name")
-    cases._g_name.value = "坂の上"
-    cases.make_group()
-    box = cases._s_list.children[0]
-    box.children[1].value = HUGE
-    check(box.children[-2].value, "02 statement")
+    cases.model.set_draft(地区コード="A01", 困りごと=HUGE)
+    cases.form.check()
+    check(cases.form.preview, "02 form")
+    cases.exercise.fill_answers()
+    cases.model.selected_cards = (cases.grouping.loose[0][1],)
+    cases.model.group_name = "あ" * 300
+    cases.grouping.make_group()
+    check(cases.grouping.status, "02 group name")
+    cases.model.group_name = "坂の上"
+    cases.grouping.make_group()
+    box = cases.statements.box(cases.model.groups["groups"][0]["id"])
+    box.write(HUGE)
+    check(box.status, "02 statement")
 
     actors = ActorsScreen(store).open("3班")
     actors._fields["名称"].value = "みどり会"
@@ -261,16 +260,14 @@ def test_masking_down_on_each_page_stores_nothing_unmasked(store, masking_down):
     from kit.steps.pitch.screen import PitchScreen
 
     cases = CasesScreen(store).open("3班")
-    cases._x_fill.click()
-    cases._g_loose.value = (cases._g_loose.options[0][1],)
-    cases._g_name.value = "田中さんの件"
-    cases.make_group()
-    assert MaskingUnavailable.message in cases._g_status.value
-    cases._f_area.value = "A01"
-    cases._f_texts["本人の望み"].value = "散歩"
-    cases._f_texts["困りごと"].value = NOTE
-    cases.check_form()
-    assert MaskingUnavailable.message in cases._f_preview.value and cases._f_save.disabled
+    cases.exercise.fill_answers()
+    cases.model.selected_cards = (cases.grouping.loose[0][1],)
+    cases.model.group_name = "田中さんの件"
+    cases.grouping.make_group()
+    assert MaskingUnavailable.message in cases.grouping.status
+    cases.model.set_draft(地区コード="A01", 本人の望み="散歩", 困りごと=NOTE)
+    cases.form.check()
+    assert MaskingUnavailable.message in cases.form.preview and not cases.form.can_save
 
     actors = ActorsScreen(store).open("3班")
     actors._fields["名称"].value = "みどり会"
@@ -295,15 +292,13 @@ def test_pages_say_when_the_store_refuses_a_write(store):
     actors = ActorsScreen(store).open("3班")
     refuse_writes(store)
 
-    cases._f_area.value = "A01"
-    cases._f_texts["本人の望み"].value = "散歩"
-    cases._f_texts["困りごと"].value = "坂がつらい"
-    cases.check_form()
-    cases._f_save.click()
-    assert "保存できませんでした" in cases._f_status.value
+    cases.model.set_draft(地区コード="A01", 本人の望み="散歩", 困りごと="坂がつらい")
+    cases.form.check()
+    cases.form.save()
+    assert "保存できませんでした" in cases.form.status
 
-    cases._x_fill.click()
-    assert "保存できませんでした" in cases._x_result.value and "付けました" not in cases._x_result.value
+    cases.exercise.fill_answers()
+    assert "保存できませんでした" in cases.exercise.result and "付けました" not in cases.exercise.result
 
     actors._fields["名称"].value = "みどり会"
     actors._save.click()
@@ -317,15 +312,15 @@ def test_two_pcs_editing_one_case_in_02_never_overwrite_silently(store):
 
     first, second = CasesScreen(store).open("3班"), CasesScreen(store).open("3班")
     for screen, text in ((first, "一台目: 坂がつらい"), (second, "二台目: 階段がつらい")):
-        screen._f_pick.value = "C001"
-        screen._f_texts["困りごと"].value = text
-        screen.check_form()
-    first.save_form()
-    second.save_form()
+        screen.model.form_case = "C001"
+        screen.model.set_draft(困りごと=text)
+        screen.form.check()
+    first.form.save()
+    second.form.save()
     stored = Workspace(store, "3班").get_table("data/cases").set_index("事例ID")
     assert stored.loc["C001", "困りごと"] == "一台目: 坂がつらい"
-    assert "別のPC" in second._f_status.value and "一台目: 坂がつらい" in second._f_status.value
-    second._f_choice.children[0].click()  # 自分の内容で上書きする
+    assert "別のPC" in second.form.status and "一台目: 坂がつらい" in second.form.status
+    second.form.save(force=True)  # 自分の内容で上書きする
     stored = Workspace(store, "3班").get_table("data/cases").set_index("事例ID")
     assert stored.loc["C001", "困りごと"] == "二台目: 階段がつらい"
 
@@ -335,15 +330,13 @@ def test_two_pcs_adding_cases_in_02_keep_both(store):
 
     first, second = CasesScreen(store).open("3班"), CasesScreen(store).open("3班")
     for screen, wish in ((first, "畑を続けたい"), (second, "孫に会いに行きたい")):
-        screen._f_area.value = "A02"
-        screen._f_texts["本人の望み"].value = wish
-        screen._f_texts["困りごと"].value = "足が弱った"
-        screen.check_form()
-        screen.save_form()
+        screen.model.set_draft(地区コード="A02", 本人の望み=wish, 困りごと="足が弱った")
+        screen.form.check()
+        screen.form.save()
     wishes = Workspace(store, "3班").get_table("data/cases")["本人の望み"].tolist()
     assert "畑を続けたい" in wishes and "孫に会いに行きたい" in wishes
     assert second.model.reload() is False  # its own save already read the first PC's case
-    assert first.model.reload() is True and "孫に会いに行きたい" in first._cards.value
+    assert first.model.reload() is True and "孫に会いに行きたい" in first.cards.html
 
 
 def test_two_pcs_editing_one_actor_in_03_never_overwrite_silently(store):

@@ -38,9 +38,16 @@ from typing import Any, TypeVar
 
 import ipywidgets as widgets
 
-from kit import masking
-from kit.limits import MAX_LINE_CHARS, MAX_TEXT_CHARS
 from kit.masking import KINDS, Masked, MaskingUnavailable, MaskResult, summary
+from kit.saving import (  # the rules without widgets, for models; re-exported for the pages
+    LINE_MAX,
+    SAVE_ERRORS,
+    TEXT_MAX,
+    Stale,
+    TooLong,
+    check_length,
+    mask_for_saving,
+)
 from kit.store import StoreError
 from kit.ui.common import message
 
@@ -48,8 +55,6 @@ __all__ = ["TEXT_MAX", "LINE_MAX", "PAUSE", "TooLong", "Stale", "SAVE_ERRORS", "
            "mask_for_saving", "failure_html", "saved_html", "masked_notice", "attempt", "text_hash",
            "keep", "mark_saved", "later", "Slot", "PageSync", "Choice", "SyncedText"]
 
-# A note, a canvas box, a case text; a name, a label, a title (kit.limits holds every bound).
-TEXT_MAX, LINE_MAX = MAX_TEXT_CHARS, MAX_LINE_CHARS
 # Seconds without typing after which a box is masked and saved.
 PAUSE = 1.0
 # A box typed in this recently is being edited: another device's save is not put
@@ -58,38 +63,6 @@ PAUSE = 1.0
 GRACE = 2.0
 
 T = TypeVar("T")
-
-
-class TooLong(ValueError):
-    """A text over its limit; the message (Japanese) is for the page."""
-
-
-class Stale(Exception):
-    """Raised inside a store update when the stored value is not the one the edit
-    was made on; ``current`` is what the store holds. Nothing is written."""
-
-    def __init__(self, current: Any):
-        super().__init__("stale edit")
-        self.current = current
-
-
-SAVE_ERRORS = (StoreError, MaskingUnavailable, TooLong)
-
-
-def check_length(text: str, limit: int = TEXT_MAX, label: str = "") -> str:
-    """``text`` when it fits, else TooLong with a message naming the field."""
-    if isinstance(text, str) and len(text) > limit:
-        raise TooLong(f"{label or 'この欄'}は{limit:,}文字までです（いまは{len(text):,}文字）。"
-                      "長すぎるため保存していません。短くしてから、もう一度入力してください。")
-    return text
-
-
-def mask_for_saving(text: str, limit: int = TEXT_MAX, label: str = "",
-                    mask: Callable[[str], MaskResult] | None = None) -> MaskResult:
-    """``text`` masked (by ``mask``, else :func:`kit.masking.mask_text`) for the
-    store, after its length is checked: an overlong text never reaches the masking
-    engine. Raises TooLong or MaskingUnavailable."""
-    return (mask or masking.mask_text)(check_length(text or "", limit, label))
 
 
 def failure_html(error: BaseException) -> str:

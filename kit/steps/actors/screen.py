@@ -27,7 +27,8 @@ from kit.paths import SAMPLE_TOWN
 from kit.steps.actors import domain as act
 from kit.steps.actors.model import BACKUP_KEY, DISMISSED_KEY, DRAFT_KEY, OFFERS_KEY
 from kit.steps.actors.precedents import closest_for_matches, load_precedents, search
-from kit.steps.cases.issues import RegionalIssue, load_issues
+from kit.steps.cases.issues import RegionalIssue
+from kit.steps.cases.model import saved_issues
 from kit.ui.common import Screen, autosave_claim, download_link, message
 from kit.ui.saving import (
     LINE_MAX,
@@ -441,7 +442,7 @@ class ActorsScreen(Screen):
     # -- phase 2 -------------------------------------------------------------------
     def _bind(self, workspace) -> list[widgets.Widget]:
         self.model = ActorsModel(workspace, datasets.for_workspace(workspace, "actors"),
-                                 datasets.for_workspace(workspace, "areas"), load_issues(workspace))
+                                 datasets.for_workspace(workspace, "areas"), saved_issues(workspace))
         self._own_areas = datasets.is_uploaded(workspace, "areas")
         practice = to_csv(act.practice_import(act.normalise(datasets.sample("actors"))), "utf-8-sig").data
         self._practice.value = download_link(practice, "練習用_主体リスト.csv",

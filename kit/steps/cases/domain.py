@@ -5,7 +5,7 @@ a team moves around in KJ-style grouping. Cards are stacked by area and across
 areas; an issue seen in one person only is 特異的, one that recurs is 普遍的; the
 緊急度 × 地区 matrix shows where urgent cases gather. Groups of cards become the
 regional issues the team writes down (``kit.steps.cases.issues``) and hands to notebooks 03
-and 04. A self-study exercise compares a learner's tags and groups with the
+and 04 (through ``kit.steps.cases.model``, which alone reads and writes the workspace). A self-study exercise compares a learner's tags and groups with the
 sample town's model answer.
 
 Everything here is a pure function over DataFrames and plain dicts; the grouping
@@ -20,26 +20,26 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
 from kit.masking import mask_text
+from kit.paths import SAMPLE_TOWN
 from kit.steps.cases.issues import SCOPES, RegionalIssue
 from kit.steps.cases.tagging import TEXT_COLUMNS, ordered_tags, score, tags_of
 from kit.vocab import OWN_RESOURCE_KINDS, URGENCIES
 
 __all__ = [
-    "TAGS_KEY", "GROUPS_KEY", "MASKED_COLUMNS",
+    "MASKED_COLUMNS", "answer_key",
     "card_id", "split_card", "own_resources", "effective_tags", "issue_cards", "scope_of",
     "tags_by_area", "urgency_by_area", "urgency_matrix",
     "empty_groups", "group_cards", "add_cards", "rename_group", "ungroup", "prune_groups",
     "loose_cards", "group_profile", "evidence_text", "issue_from_group",
-    "next_case_id", "check_case", "mask_case", "upsert_case", "workspace_cases",
+    "next_case_id", "check_case", "mask_case", "upsert_case",
     "issue_label", "Feedback", "grouping_feedback", "tagging_feedback", "area_figures",
 ]
 
-TAGS_KEY = "cases/tags"        # {事例ID: [生活課題, …]} as the user confirmed them
-GROUPS_KEY = "cases/groups"    # the KJ grouping state
 # Free-text columns that may carry personal data: masked before anything is stored.
 MASKED_COLUMNS: tuple[str, ...] = (*TEXT_COLUMNS, "本人の資源")
 _CARD_SEPARATOR = "|"
@@ -85,16 +85,6 @@ def effective_tags(cases: pd.DataFrame, confirmed: Mapping[str, Iterable[str]],
         else:
             tags[case] = () if case in hidden else tags_of(row["生活課題"])
     return tags
-
-
-def workspace_cases(workspace) -> pd.DataFrame:
-    """The workspace's cases with the tags its users confirmed in 生活課題, for the
-    pages after 02 (a case nobody tagged keeps the file's tags)."""
-    from kit import datasets
-
-    cases = datasets.for_workspace(workspace, "cases")
-    tags = effective_tags(cases, workspace.get(TAGS_KEY, {}) or {})
-    return cases.assign(生活課題=cases["事例ID"].map(tags))
 
 
 def _urgency(value) -> str:
@@ -326,6 +316,13 @@ def upsert_case(cases: pd.DataFrame, case: Mapping) -> pd.DataFrame:
 
 
 # --- self-study feedback ------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def answer_key() -> dict[str, tuple[str, ...]]:
+    """The sample town's model answer: the 生活課題 of each of its cases."""
+    table = pd.read_csv(SAMPLE_TOWN / "cases_answer_key.csv", dtype=str, encoding="utf-8-sig")
+    return {row["事例ID"]: tags_of(row["生活課題"]) for row in table.to_dict("records")}
+
 
 def issue_label(issue: RegionalIssue, areas: pd.DataFrame) -> str:
     """奥沢の移動・医療: the areas (or 全域) and the life issues of an issue."""

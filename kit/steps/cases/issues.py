@@ -1,9 +1,10 @@
 """Regional issues: what notebook 02 hands to notebooks 03 and 04.
 
 A regional issue is a sentence a team writes after stacking individual cases, with
-the life issues it is about, the areas where it occurs and its evidence. It is
-stored in the workspace under :data:`STORE_KEY`; a user who skipped notebook 02
-works with the sample town's issues (``data/sample_town/regional_issues.csv``).
+the life issues it is about, the areas where it occurs and its evidence. The step's
+model stores it and hands it on (``kit.steps.cases.model.saved_issues``); a user who
+skipped notebook 02 works with the sample town's issues
+(``data/sample_town/regional_issues.csv``).
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ import pandas as pd
 from kit.paths import SAMPLE_TOWN
 from kit.vocab import URGENCIES
 
-__all__ = ["SCOPES", "STORE_KEY", "RegionalIssue", "load_issues", "save_issues", "sample_issues"]
+__all__ = ["SCOPES", "RegionalIssue", "sample_issues"]
 
-STORE_KEY = "issues/regional"
 # 特異的: seen in one person only; 普遍的: recurs across people or areas (seed 003, STEP 2).
 SCOPES: tuple[str, ...] = ("普遍的", "特異的")
 
@@ -67,15 +67,3 @@ def sample_issues() -> tuple[RegionalIssue, ...]:
                       urgency=row["緊急度"], scope=row["範囲"], case_ids=_split(row["事例ID"]),
                       evidence=row["根拠"] if pd.notna(row["根拠"]) else "")
         for _, row in table.iterrows())
-
-
-def load_issues(workspace) -> list[RegionalIssue]:
-    """The workspace's regional issues, or the sample town's when it has none yet."""
-    stored = workspace.get(STORE_KEY)
-    if stored is None:
-        return list(sample_issues())
-    return [RegionalIssue.from_dict(item) for item in stored]
-
-
-def save_issues(workspace, issues: list[RegionalIssue]) -> None:
-    workspace.put(STORE_KEY, [issue.to_dict() for issue in issues])

@@ -20,13 +20,12 @@ from kit.steps.pitch.views.canvas import CanvasView
 from kit.steps.pitch.views.export import ExportView
 from kit.steps.pitch.views.numbers import NumbersView
 from kit.steps.pitch.views.materials import MaterialsView
-from kit.steps.pitch.views.rehearsal import TIMER_CHOICES, RehearsalView, timer_face
+from kit.steps.pitch.views.rehearsal import TIMER_CHOICES, RehearsalView
 from kit.tokens import warm_up
 from kit.ui.common import Screen, message
 from kit.ui.town import own_town_notice
 
-# timer_face: the facilitator's projector timer is drawn like the teams' own.
-__all__ = ["TIMER_CHOICES", "PitchScreen", "timer_face"]
+__all__ = ["TIMER_CHOICES", "PitchScreen"]
 
 
 class PitchScreen(Screen):

@@ -11,21 +11,12 @@ from kit.steps.pitch.domain import RUBRIC, RUBRIC_LEVELS, review_summary
 from kit.steps.pitch.model import PitchModel
 from kit.steps.pitch.views import button
 from kit.ui.common import message
-from kit.ui.controls import heading
+from kit.ui.controls import heading, timer_face
 from kit.ui.saving import SAVE_ERRORS, TEXT_MAX, failure_html, mask_for_saving, masked_notice
 
-__all__ = ["TIMER_CHOICES", "RehearsalView", "timer_face"]
+__all__ = ["TIMER_CHOICES", "RehearsalView"]
 
 TIMER_CHOICES = (("3分", 180), ("5分", 300))
-
-
-def timer_face(elapsed: int, total: int) -> str:
-    """Big digits of the time left; amber in the last minute, red when time is up."""
-    left = max(total - elapsed, 0)
-    state, note = ("up", "時間です") if left == 0 else ("last", "残り1分") if left <= 60 else ("run", "残り時間")
-    return (f'<div class="kit-timer kit-timer-{state}" data-left="{left}">'
-            f'<div class="kit-timer-note">{note}</div>'
-            f'<div class="kit-timer-digits">{left // 60}:{left % 60:02d}</div></div>')
 
 
 class RehearsalView(widgets.VBox):
