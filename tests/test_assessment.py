@@ -131,7 +131,7 @@ def test_switching_area_and_rule_set_changes_what_the_page_shows(screen):
     control(screen.view, "地区（圏域）").value = "A05"
     assert "奥沢の 分母" in shown_html(risk) and "桜台の 分母" not in shown_html(risk)
     assert store.get("3班", SETTINGS_KEY)["rule_set"] == "checklist"
-    assert "kit-error" not in shown_html(screen.view)
+    assert "kit-message kit-error" not in shown_html(screen.view)
 
 
 def test_choosing_a_comparison_municipality_updates_table_rank_and_map(screen):
@@ -235,7 +235,7 @@ def test_an_uploaded_population_replaces_the_sample(screen, sample):
 def test_an_unusable_workspace_name_shows_the_reason(tmp_path):
     screen = AssessmentScreen(store=open_store(str(tmp_path / "s.sqlite")), warm=False).open("a/b")
     assert screen.workspace is None
-    assert "kit-error" in shown_html(screen.view)
+    assert "kit-message kit-error" in shown_html(screen.view)
 
 
 def test_a_survey_with_ready_flags_switches_the_rule_set_and_marks_small_areas(screen):

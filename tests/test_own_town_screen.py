@@ -57,7 +57,7 @@ def test_a_tick_that_cannot_be_saved_says_so_on_the_page(store, monkeypatch):
 
     monkeypatch.setattr(screen.workspace, "update", broken)
     tick(screen, "resources", "received").value = True
-    assert "kit-error" in html_of(screen.checklist) and "保存できませんでした" in html_of(screen.checklist)
+    assert "kit-message kit-error" in html_of(screen.checklist) and "保存できませんでした" in html_of(screen.checklist)
 
 
 def test_loaded_kinds_are_read_from_the_workspace_and_others_link_to_where_they_load(store):

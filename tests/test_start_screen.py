@@ -31,11 +31,11 @@ def test_without_workspace_the_page_asks_for_one_and_builds_the_link(store):
     name.value = "3班"
     assert f'href="00_start.ipynb?ws={quote("3班")}"' in html_with(screen.view, "「3班」で始める")
     name.value = "a/b"
-    assert "kit-error" in html_of(screen.view) and "で始める" not in html_of(screen.view)
+    assert "kit-message kit-error" in html_of(screen.view) and "で始める" not in html_of(screen.view)
 
 
 def test_a_bad_name_in_the_url_is_explained_and_nothing_is_saved(store):
-    assert "kit-error" in html_of(StartScreen(store).open("x" * 200).view)
+    assert "kit-message kit-error" in html_of(StartScreen(store).open("x" * 200).view)
     assert store.workspaces() == []
 
 
