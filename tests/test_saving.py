@@ -223,12 +223,13 @@ def test_every_typed_field_is_bounded_before_it_is_saved(store, tmp_path):
     check(box.children[-2].value, "02 statement")
 
     actors = ActorsScreen(store).open("3班")
-    actors._fields["名称"].value = "みどり会"
-    actors._fields["困っていること"].value = HUGE
-    actors.save_form()
-    check(actors._form_status.value, "03 voice")
-    actors._offer.value = HUGE
-    check(actors._offer_text.status.value, "03 offer")
+    actors.model.type({"名称": "みどり会", "困っていること": HUGE})
+    actors.form.save()
+    check(actors.form.status_html, "03 voice")
+    actors.partners.write_offer(HUGE)
+    check(actors.partners.offer_status_html, "03 offer")
+    assert not actors.partners.choose(actors.partners.partner_options[0][1], HUGE)
+    check(actors.partners.status_html, "03 partner reason")
 
     pitch = PitchScreen(store).open("3班")
     pitch._texts["ki"].value = HUGE
@@ -248,7 +249,7 @@ def test_every_typed_field_is_bounded_before_it_is_saved(store, tmp_path):
     check(pitch._status.value, "04 own partner")
 
     assert ("あ" * 300).encode() not in stored_bytes(tmp_path)
-    assert len(refused) == 12
+    assert len(refused) == 13
 
 
 def test_masking_down_on_each_page_stores_nothing_unmasked(store, masking_down):
