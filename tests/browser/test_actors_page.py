@@ -72,13 +72,16 @@ def test_a_chosen_partner_and_its_reason_are_still_there_after_a_reload(kit_serv
     page.get_by_role("tab", name="5 課題とのマッチング").click()
     picker = page.locator(".kit-issue-pick select")
     picker.select_option(label=next(t for t in picker.locator("option").all_inner_texts() if t.startswith(issue.id)))
-    partner = page.locator(".kit-partner-pick select")
-    partner.locator("option").first.wait_for(state="attached")
-    third = partner.locator("option").nth(2).inner_text()
-    partner.select_option(label=third)
+    areas = datasets.sample("areas")
+    matches = act.match_issues([issue], act.normalise(datasets.sample("actors")),
+                               dict(zip(areas["地区コード"], areas["地区名"])))
+    third = matches.sort_values("順位").iloc[2]           # not the top one: the team's own choice
+    name = third["名称"]
+    option = page.locator(".kit-partner-pick select option", has_text=f"（{third['主体ID']}）")
+    option.wait_for(state="attached")                    # the picker follows the issue in view
+    page.locator(".kit-partner-pick select").select_option(label=option.text_content())
     page.get_by_placeholder("例: 困っていることが", exact=False).fill("昼の時間が空いていて、付き添いを頼める")
     page.get_by_role("button", name="相手に選ぶ").click()
-    name = third.split(" ", 1)[1].rsplit("（", 1)[0]
     page.get_by_text(f"「{name}」を相手に選びました。").wait_for()
 
     page = offline_page.open(url)                        # a reload
