@@ -68,14 +68,15 @@ def operations(actors: pd.DataFrame, issues: list, store_dir: Path) -> dict[str,
     screen = ActorsScreen(store).open("bench")
     first_issue = issues[0].id
 
+    model = screen.model
+
     def click_filter() -> None:
-        screen._f_area.value = "A05" if screen._f_area.value != "A05" else "A03"
+        model.area_filter = "A05" if model.area_filter != "A05" else "A03"
 
     def open_matching() -> None:
-        screen._issue_pick.value = None
-        screen.model._matches = None          # as after an edit of the list
-        screen._render_matching()
-        screen._issue_pick.value = first_issue
+        model._cache.pop("matches", None)     # as after an edit of the list
+        model.issue = first_issue
+        screen.matching.render()
 
     return {
         "絞り込み: 地区": lambda: act.filter_actors(actors, areas=["A05"]),

@@ -225,12 +225,13 @@ def test_every_typed_field_is_bounded_before_it_is_saved(store, tmp_path):
     check(box.status, "02 statement")
 
     actors = ActorsScreen(store).open("3班")
-    actors._fields["名称"].value = "みどり会"
-    actors._fields["困っていること"].value = HUGE
-    actors.save_form()
-    check(actors._form_status.value, "03 voice")
-    actors._offer.value = HUGE
-    check(actors._offer_text.status.value, "03 offer")
+    actors.model.type({"名称": "みどり会", "困っていること": HUGE})
+    actors.form.save()
+    check(actors.form.status_html, "03 voice")
+    actors.partners.write_offer(HUGE)
+    check(actors.partners.offer_status_html, "03 offer")
+    assert not actors.partners.choose(actors.partners.partner_options[0][1], HUGE)
+    check(actors.partners.status_html, "03 partner reason")
 
     pitch = PitchScreen(store).open("3班")
     find(pitch.canvas, widgets.Textarea, cls="kit-field-ki").value = HUGE
@@ -251,7 +252,7 @@ def test_every_typed_field_is_bounded_before_it_is_saved(store, tmp_path):
     check(find(pitch.view, cls="kit-pitch-status").value, "04 own partner")
 
     assert ("あ" * 300).encode() not in stored_bytes(tmp_path)
-    assert len(refused) == 12
+    assert len(refused) == 13
 
 
 def test_masking_down_on_each_page_stores_nothing_unmasked(store, masking_down):
@@ -270,9 +271,8 @@ def test_masking_down_on_each_page_stores_nothing_unmasked(store, masking_down):
     assert MaskingUnavailable.message in cases.form.preview and not cases.form.can_save
 
     actors = ActorsScreen(store).open("3班")
-    actors._fields["名称"].value = "みどり会"
-    actors._fields["困っていること"].value = NOTE
-    assert actors.save_form() is None and MaskingUnavailable.message in actors._form_status.value
+    actors.model.type({"名称": "みどり会", "困っていること": NOTE})
+    assert actors.form.save() is None and MaskingUnavailable.message in actors.form.status_html
 
     pitch = PitchScreen(store).open("3班")
     find(pitch.canvas, widgets.Textarea, cls="kit-field-ki").value = NOTE
@@ -300,9 +300,9 @@ def test_pages_say_when_the_store_refuses_a_write(store):
     cases.exercise.fill_answers()
     assert "保存できませんでした" in cases.exercise.result and "付けました" not in cases.exercise.result
 
-    actors._fields["名称"].value = "みどり会"
-    actors._save.click()
-    assert "保存できませんでした" in actors._form_status.value and "保存しました" not in actors._form_status.value
+    actors.model.type({"名称": "みどり会"})
+    actors.form.save()
+    assert "保存できませんでした" in actors.form.status_html and "保存しました" not in actors.form.status_html
 
 
 # --- two devices of one team on the structured pages ---------------------------------------------
@@ -345,11 +345,11 @@ def test_two_pcs_editing_one_actor_in_03_never_overwrite_silently(store):
     first, second = ActorsScreen(store).open("3班"), ActorsScreen(store).open("3班")
     actor = first.model.actors["主体ID"].iloc[0]
     for screen, text in ((first, "一台目のメモ"), (second, "二台目のメモ")):
-        screen.show_record(actor)
-        screen._fields["困っていること"].value = text
-    assert first.save_form() == actor
-    assert second.save_form() is None
-    assert "別のPC" in second._form_status.value and "一台目のメモ" in second._form_status.value
+        screen.model.show_record(actor)
+        screen.model.type({"困っていること": text})
+    assert first.form.save() == actor
+    assert second.form.save() is None
+    assert "別のPC" in second.form.status_html and "一台目のメモ" in second.form.status_html
     stored = Workspace(store, "3班").get_table("data/actors").set_index("主体ID")
     assert stored.loc[actor, "困っていること"] == "一台目のメモ"
 
@@ -360,9 +360,9 @@ def test_two_pcs_in_03_and_04_keep_each_others_additions(store):
 
     first, second = ActorsScreen(store).open("3班"), ActorsScreen(store).open("3班")
     issues = [issue.id for issue in first.model.issues[:2]]
-    first._issue_pick.value, second._issue_pick.value = issues
-    first._offer.value = "集会所を貸せます"
-    second._offer.value = "広報紙に載せます"
+    first.model.issue, second.model.issue = issues
+    first.partners.write_offer("集会所を貸せます")
+    second.partners.write_offer("広報紙に載せます")
     assert Workspace(store, "3班").get("actors/offers") == dict(zip(issues, ["集会所を貸せます", "広報紙に載せます"]))
 
     one, two = PitchScreen(store).open("3班"), PitchScreen(store).open("3班")

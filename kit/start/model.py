@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pandas as pd
 import traitlets
 
 from kit import pages
 from kit import workshop as wk
 from kit.start import self_assessment as sa
+from kit.steps import masked_text
 
 __all__ = ["MEMO_KEY", "ANSWERS_PREFIX", "UPLOADED_ON_STEP_PAGE", "StartModel", "SelfAssessmentModel",
            "record", "responses", "upload_page", "export_sheets"]
@@ -94,10 +96,6 @@ class SelfAssessmentModel(traitlets.HasTraits):
 
 def export_sheets(workspaces) -> dict:
     """理解度 (before and after, over all teams), 理解度_回答 and 持ち帰りたいこと."""
-    import pandas as pd
-
-    from kit.steps import masked_text
-
     given = [(ws.team, phase, person) for ws in workspaces for phase in sa.PHASES
              for person in responses(ws, phase)]
     questions = [f"問{i}" for i in range(1, len(sa.QUESTIONS) + 1)]

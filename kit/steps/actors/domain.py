@@ -30,7 +30,7 @@ from kit.steps.cases.issues import RegionalIssue
 
 __all__ = [
     "COLUMNS", "CONTACT_COLUMNS", "LOCATION_COLUMNS", "MULTI_COLUMNS", "VOICE_COLUMNS",
-    "FREE_TEXT_COLUMNS", "CHOICES", "DEFAULT_OFFER", "TSUDOREBA_NOTES",
+    "FREE_TEXT_COLUMNS", "OWN_TERM_COLUMNS", "CHOICES", "DEFAULT_OFFER", "TSUDOREBA_NOTES",
     "terms", "text", "normalise", "empty_record", "validate", "upsert", "delete", "next_ids",
     "add_imported", "find_duplicates", "differing_fields", "choice_options", "default_choice",
     "merge_records", "merge_pair", "filter_actors", "covered_areas", "category_area_counts", "tsudoreba_placement",
@@ -51,6 +51,8 @@ FREE_TEXT_COLUMNS = ("本業・サービス内容", *VOICE_COLUMNS)
 CONTACT_COLUMNS = ("担当者", "電話", "メール")
 LOCATION_COLUMNS = ("住所", "緯度", "経度")
 
+# Columns where a team may use its own terms besides the vocabulary's (its own 生活課題).
+OWN_TERM_COLUMNS: tuple[str, ...] = tuple(spec.name for spec in SPECS["actors"].columns if spec.own_terms)
 # Allowed terms of the single- and multi-valued vocabulary columns.
 CHOICES: dict[str, tuple[str, ...]] = {
     "主体種別": vocab.ACTOR_TYPES,
@@ -156,6 +158,8 @@ def validate(record: Mapping, area_codes: Iterable[str]) -> list[str]:
     if phone and len(normalize_phone(phone)) not in (10, 11):
         problems.append(f"電話「{phone}」は市外局番から10～11桁で入力してください（例: 0120-123-456）。")
     for column, terms_allowed in CHOICES.items():
+        if column in OWN_TERM_COLUMNS:  # a team's own terms are kept, as a file's are
+            continue
         values = terms(record.get(column)) if column in MULTI_COLUMNS else (text(record.get(column)),)
         unknown = [v for v in values if v and v not in terms_allowed]
         if unknown:
@@ -569,41 +573,52 @@ def _issue_sentence(issue: RegionalIssue, area_names: Mapping[str, str]) -> str:
 
 
 def matching_list(issues: Sequence[RegionalIssue], matches: pd.DataFrame, actors: pd.DataFrame, *,
-                  offers: Mapping[str, str] | None = None, top: int = 3,
+                  offers: Mapping[str, str] | None = None, top: int = 0, chosen: Sequence = (),
                   area_names: Mapping[str, str] | None = None,
                   precedent_names: Mapping[tuple[str, str], str] | None = None,
                   include_contacts: bool = False) -> tuple[pd.DataFrame, dict[str, int]]:
-    """The matching list of seed 004's event: for each issue its ``top``
-    candidates, with the message to the partner (the issue to solve together,
-    what we can offer) and, only when ``include_contacts``, 担当者・電話・メール
-    (otherwise personal data quoted in the actor's notes is hidden; the counts
-    of what was hidden are returned with the table).
-    ``precedent_names``: (課題ID, 主体ID) → precedents to mention."""
+    """The matching list of seed 004's event: for each issue the partners the team
+    chose (``chosen``: items with issue_id, actor_id, name, reason), with their
+    reasons, then its ``top`` best-ranked other candidates (none unless asked for:
+    the list never chooses for the team), each with the message
+    to the partner (the issue to solve together, what we can offer) and, only when
+    ``include_contacts``, 担当者・電話・メール (otherwise personal data quoted in
+    the actor's notes is hidden; the counts of what was hidden are returned with
+    the table). ``precedent_names``: (課題ID, 主体ID) → precedents to mention."""
     offers, area_names, precedent_names = offers or {}, area_names or {}, precedent_names or {}
-    by_id = actors.set_index("主体ID")
+    by_id = actors.drop_duplicates("主体ID").set_index("主体ID")
     rows = []
     for issue in issues:
-        found = matches[(matches["課題ID"] == issue.id) & (matches["順位"] <= top)]
-        for match in found.itertuples(index=False):
-            actor = by_id.loc[match.主体ID]
+        picked = [p for p in chosen if p.issue_id == issue.id]
+        picked_ids = {p.actor_id for p in picked}
+        found = matches[matches["課題ID"] == issue.id].sort_values("順位")
+        ranked = {match.主体ID: match for match in found.itertuples(index=False)}
+        others = found[~found["主体ID"].isin(picked_ids)].head(top)
+        listed = [(p.actor_id, p.name, "選んだ相手", p.reason) for p in picked]
+        listed += [(m.主体ID, m.名称, "候補", "") for m in others.itertuples(index=False)]
+        for actor_id, name, kind, reason in listed:
+            actor = by_id.loc[actor_id] if actor_id in by_id.index else pd.Series(dtype=object)
+            match = ranked.get(actor_id)
             row = {
-                "課題ID": issue.id, "順位": match.順位, "団体名": match.名称, "主体種別": match.主体種別,
+                "課題ID": issue.id, "区分": kind, "順位": match.順位 if match else None, "団体名": name,
+                "主体種別": text(actor.get("主体種別")),
                 "一緒に解決したい課題": _issue_sentence(issue, area_names),
-                "お願いしたいこと": text(actor["できること・やりたいこと"]) or text(actor["本業・サービス内容"]),
+                "お願いしたいこと": text(actor.get("できること・やりたいこと")) or text(actor.get("本業・サービス内容")),
                 "私たちが提供できること": offers.get(issue.id) or DEFAULT_OFFER,
-                "候補とした理由": match.理由,
-                "参考になる事例": precedent_names.get((issue.id, match.主体ID), ""),
+                "選んだ理由": reason,
+                "候補とした理由": match.理由 if match else "候補の条件（生活課題と地区）の外から選んだ相手",
+                "参考になる事例": precedent_names.get((issue.id, actor_id), ""),
             }
             if include_contacts:
-                row.update({column: text(actor[column]) for column in CONTACT_COLUMNS})
+                row.update({column: text(actor.get(column)) for column in CONTACT_COLUMNS})
             rows.append(row)
-    columns = ["課題ID", "順位", "団体名", "主体種別", "一緒に解決したい課題", "お願いしたいこと",
-               "私たちが提供できること", "候補とした理由", "参考になる事例"]
+    columns = ["課題ID", "区分", "順位", "団体名", "主体種別", "一緒に解決したい課題", "お願いしたいこと",
+               "私たちが提供できること", "選んだ理由", "候補とした理由", "参考になる事例"]
     columns += list(CONTACT_COLUMNS) if include_contacts else []
-    table = pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame(rows, columns=columns).astype({"順位": "Int64"})
     if include_contacts:
         return table, {}
-    return mask_contacts(table, actors, ["お願いしたいこと"])
+    return mask_contacts(table, actors, ["お願いしたいこと", "選んだ理由"])
 
 
 # ---------------------------------------------------------------- export

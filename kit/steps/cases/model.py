@@ -18,7 +18,7 @@ import traitlets
 from kit import datasets, vocab
 from kit.masking import mask_table
 from kit.saving import LINE_MAX, TEXT_MAX, Stale, check_length, mask_for_saving
-from kit.steps import StepProgress, step_progress
+from kit.steps import GallerySection, StepProgress, area_names, masked_text, step_progress
 from kit.steps.cases import domain as cs
 from kit.steps.cases.issues import RegionalIssue, sample_issues
 from kit.steps.cases.tagging import ordered_tags
@@ -78,8 +78,6 @@ def progress(workspace) -> StepProgress:
 
 def gallery(workspace):
     """The regional issues the team found, masked (none until it saves one: no sample stands in)."""
-    from kit.steps import GallerySection, masked_text
-
     return GallerySection("見つけた地域課題", tuple(("", masked_text(issue.statement))
                                                for issue in _stored_issues(workspace)),
                           empty="地域課題はまだ保存されていません")
@@ -87,8 +85,6 @@ def gallery(workspace):
 
 def export_sheets(workspaces) -> dict[str, pd.DataFrame]:
     """地域課題, 事例のタグ and グループ of every team (free text masked)."""
-    from kit.steps import area_names, masked_text
-
     issues, tags, groups = [], [], []
     for ws in workspaces:
         names = area_names(ws)
