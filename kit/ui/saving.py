@@ -392,7 +392,7 @@ class SyncedText:
             return
         self._before_push, self._pushed_at = self._base, time.monotonic()
         self._show(current)
-        self.status.value = (f'<span class="kit-followed" style="color:#1f5f99">別のPCで保存された内容を表示しています'
+        self.status.value = (f'<span class="kit-followed">別のPCで保存された内容を表示しています'
                              f' ({datetime.now():%H:%M:%S})</span>')
         if self._on_saved is not None:
             self._on_saved(current)
