@@ -52,7 +52,7 @@ from kit.store import StoreError
 from kit.ui.common import message
 
 __all__ = ["TEXT_MAX", "LINE_MAX", "PAUSE", "TooLong", "Stale", "SAVE_ERRORS", "check_length",
-           "mask_for_saving", "failure_html", "saved_html", "masked_notice", "attempt", "text_hash",
+           "mask_for_saving", "failure_html", "saved_html", "followed_html", "masked_notice", "attempt", "text_hash",
            "keep", "mark_saved", "later", "Slot", "PageSync", "Choice", "SyncedText"]
 
 # Seconds without typing after which a box is masked and saved.
@@ -77,6 +77,11 @@ def failure_html(error: BaseException) -> str:
 def saved_html(note: str = "") -> str:
     return (f'<span class="kit-saved">保存しました ({datetime.now():%H:%M:%S})'
             f'{html.escape(note)}</span>')
+
+
+def followed_html() -> str:
+    """A field now shows what another PC of the team saved (hidden while disconnected)."""
+    return f'<span class="kit-followed">別のPCで保存された内容を表示しています ({datetime.now():%H:%M:%S})</span>'
 
 
 def masked_notice(found: Iterable[Masked | tuple[str, Masked]], stored: str | None = None) -> str:
@@ -392,8 +397,7 @@ class SyncedText:
             return
         self._before_push, self._pushed_at = self._base, time.monotonic()
         self._show(current)
-        self.status.value = (f'<span class="kit-followed">別のPCで保存された内容を表示しています'
-                             f' ({datetime.now():%H:%M:%S})</span>')
+        self.status.value = followed_html()
         if self._on_saved is not None:
             self._on_saved(current)
 

@@ -8,11 +8,10 @@ line reports."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
 
 import ipywidgets as widgets
 
-from kit.ui.saving import attempt, failure_html, masked_notice, saved_html
+from kit.ui.saving import attempt, failure_html, followed_html, masked_notice, saved_html
 
 __all__ = ["StatusLine", "button", "show_choice"]
 
@@ -54,4 +53,4 @@ class StatusLine(widgets.HTML):
         self.value = failure_html(error)
 
     def followed(self) -> None:
-        self.value = f'<span class="kit-followed">別のPCで保存された内容を表示しています ({datetime.now():%H:%M:%S})</span>'
+        self.value = followed_html()
