@@ -303,11 +303,13 @@ class PitchModel(traitlets.HasTraits):
 
     # -- what the pitch is made of --------------------------------------------------------
     def _publish(self, pitch: Pitch, fresh: bool = False) -> None:
-        """Show ``pitch``; the lists that depend on its issue change with it."""
+        """Show ``pitch``; the lists that depend on its issue change with it. Observers
+        hear of the pitch first (the issue line the user looks at), then of the lists."""
+        issue_changed = fresh or pitch.issue != self.pitch.issue
         with self.hold_trait_notifications():
-            if fresh or pitch.issue != self.pitch.issue:
-                self._ingredients(pitch.issue)
             self.pitch = pitch
+            if issue_changed:
+                self._ingredients(pitch.issue)
 
     def _ingredients(self, issue: RegionalIssue | None) -> None:
         self.case_options = [("（選ばない）", NO_CHOICE)] + [
