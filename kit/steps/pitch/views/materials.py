@@ -129,10 +129,10 @@ class MaterialsView(widgets.VBox):
 
     def _show_pitch(self, _change=None) -> None:
         pitch = self._model.pitch
+        self._show_issue_info(pitch.issue)   # first: the line the user looks at after choosing
         self._show_issues()
         self._show_cases()
         self._show_partners()
-        self._show_issue_info(pitch.issue)
         self._story.value = "" if pitch.story is None else (
             f'<div class="kit-story">{html.escape(pitch.story.text())}</div>')
         if pitch.figures != self._shown_figures:
