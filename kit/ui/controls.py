@@ -11,7 +11,7 @@ import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-__all__ = ["CheckGroup", "heading", "esc", "timer_state", "timer_face"]
+__all__ = ["CheckGroup", "heading", "esc", "linked_texts", "timer_state", "timer_face"]
 
 
 def esc(value: object) -> str:
@@ -79,6 +79,17 @@ class CheckGroup(widgets.GridBox):
                     box.unobserve(self._read_boxes, "value")
                     box.value = value in wanted
                     box.observe(self._read_boxes, "value")
+
+
+def linked_texts(model, fields, layout: widgets.Layout, style: dict) -> list[widgets.Text]:
+    """One text box per ``(trait, label, placeholder)`` of ``fields``, each linked both
+    ways to that trait of ``model`` (a form whose state the model owns)."""
+    boxes = []
+    for name, label, placeholder in fields:
+        box = widgets.Text(description=label, placeholder=placeholder, layout=layout, style=style)
+        widgets.link((model, name), (box, "value"))
+        boxes.append(box)
+    return boxes
 
 
 def timer_state(left: int) -> str:

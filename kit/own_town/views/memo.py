@@ -12,6 +12,7 @@ from kit.own_town.model import MEMO_KEY, OwnTownModel
 from kit.own_town.views.checklist import last_saved_html
 from kit.store import StoreError
 from kit.ui.common import download_link, message
+from kit.ui.controls import linked_texts
 from kit.ui.saving import saved_html
 
 __all__ = ["MemoPanel", "memo_html"]
@@ -35,11 +36,7 @@ class MemoPanel(widgets.VBox):
                  ("organisation", "自分の所属", "例: みどり野市 地域包括ケア推進課"),
                  ("name", "自分の名前", "例: 佐藤 花子（保存しません）"),
                  ("contact", "連絡先", "例: 内線 1234（保存しません）")]
-        fields = []
-        for name, label, placeholder in texts:
-            box = widgets.Text(description=label, placeholder=placeholder, layout=_TEXT, style=_LABEL)
-            widgets.link((model, name), (box, "value"))
-            fields.append(box)
+        fields = linked_texts(model, texts, _TEXT, _LABEL)
         deadline = widgets.DatePicker(description="提出の期限", style=_LABEL)
         widgets.link((model, "deadline"), (deadline, "value"))
         self._kinds = {kind: widgets.Checkbox(description=guide.label, indent=False,

@@ -9,6 +9,7 @@ from kit.pages import LANDING
 from kit.start.model import StartModel
 from kit.store import StoreError
 from kit.ui.common import link_button, message
+from kit.ui.controls import linked_texts
 from kit.workspace import page_link
 
 __all__ = ["JoinForm", "NameChooser"]
@@ -24,11 +25,7 @@ class JoinForm(widgets.VBox):
         self.model = model
         fields = [("code", "研修コード", "例: K7MPA"), ("team", "チーム名", "例: A班、高知チーム"),
                   ("pin", "合言葉", "2台目から入るときだけ")]
-        boxes = []
-        for name, label, placeholder in fields:
-            box = widgets.Text(placeholder=placeholder, description=label, layout=_WIDE, style=_LABEL)
-            widgets.link((model, name), (box, "value"))
-            boxes.append(box)
+        boxes = linked_texts(model, fields, _WIDE, _LABEL)
         button = widgets.Button(description="参加する", icon="sign-in", button_style="primary")
         button.on_click(lambda _b: self.join())
         self._joined = widgets.HTML()
