@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -82,6 +83,20 @@ class KitServer:
 
     def page(self, file: str, query: str = "") -> str:
         return f"{self.url}/voila/render/{file}{query}"
+
+    def has_kernel(self, kernel: str) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.url}/api/kernels/{kernel}", timeout=30):
+                return True
+        except urllib.error.HTTPError as error:
+            if error.code == 404:
+                return False
+            raise
+
+    def wait_until_gone(self, kernel: str, timeout: float = 60) -> None:
+        """Fail unless the kernel disappears within ``timeout`` seconds."""
+        wait_until(lambda: not self.has_kernel(kernel), timeout,
+                   lambda: f"kernel {kernel} still running after {timeout:.0f} s", interval=0.2)
 
 
 @pytest.fixture(scope="session", autouse=True)

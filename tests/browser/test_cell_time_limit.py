@@ -7,13 +7,10 @@ time, the kernel doing that work is shut down, and the workspace keeps its data.
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 from urllib.parse import quote
 
 import pandas as pd
 import pytest
-from polling import wait_until
 
 from kit import datasets
 from kit.store import SQLiteStore
@@ -25,16 +22,6 @@ pytestmark = pytest.mark.browser
 # (The workspace of the report, 907,775 areas, now opens in about 9 s.)
 LIMIT = 15
 AREAS = 3_000_000
-
-
-def kernel_exists(server, kernel: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{server.url}/api/kernels/{kernel}", timeout=30):
-            return True
-    except urllib.error.HTTPError as error:
-        if error.code == 404:
-            return False
-        raise
 
 
 def test_a_workspace_too_large_to_open_ends_in_a_japanese_message_and_keeps_its_data(
@@ -58,6 +45,6 @@ def test_a_workspace_too_large_to_open_ends_in_a_japanese_message_and_keeps_its_
     assert "保存してある作業はそのまま残っています" in text
     assert "timed out" not in text and "Error" not in text and "Voil" not in text
     kernel = offline_page.kernel_id()
-    wait_until(lambda: not kernel_exists(server, kernel), 60, "the kernel still works on the page's cell")
+    server.wait_until_gone(kernel)
     assert {key: store.updated_at("巨大班", key) for key in store.keys("巨大班")} == before
     assert len(store.get_table("巨大班", datasets.table_key("areas"))) == AREAS

@@ -6,8 +6,6 @@ In a room of 40 this is what keeps the server's memory from filling up."""
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -16,30 +14,14 @@ from polling import wait_until
 pytestmark = pytest.mark.browser
 
 
-def kernel_exists(server, kernel: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{server.url}/api/kernels/{kernel}", timeout=30):
-            return True
-    except urllib.error.HTTPError as error:
-        if error.code == 404:
-            return False
-        raise
-
-
-def wait_until_gone(server, kernel: str, timeout: float = 60) -> None:
-    """Fail unless the kernel disappears within ``timeout`` seconds."""
-    wait_until(lambda: not kernel_exists(server, kernel), timeout,
-               lambda: f"kernel {kernel} still running after {timeout:.0f} s", interval=0.2)
-
-
 def test_closing_the_tab_shuts_the_kernel_down(kit_server, offline_page):
     page = offline_page.open(kit_server.page("00_start.ipynb", "?ws=closing"))
     kernel = offline_page.kernel_id()
-    assert kernel_exists(kit_server, kernel)
+    assert kit_server.has_kernel(kernel)
 
     page.close(run_before_unload=True)
 
-    wait_until_gone(kit_server, kernel)
+    kit_server.wait_until_gone(kernel)
 
 
 def test_an_abandoned_kernel_is_culled_and_the_next_visitor_still_gets_a_page(
@@ -58,7 +40,7 @@ def test_an_abandoned_kernel_is_culled_and_the_next_visitor_still_gets_a_page(
 
     first.context.close()  # no beforeunload: the browser just went away
 
-    wait_until_gone(server, kernel, timeout=120)
+    server.wait_until_gone(kernel, timeout=120)
     second = offline_pages()
     page = second.open(server.page("00_start.ipynb", "?ws=next"))
     page.get_by_text("ワークスペース「next」で作業中").wait_for()

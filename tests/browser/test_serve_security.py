@@ -8,19 +8,23 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-# Sends an execute_request, then a kernel_info_request, and collects the message
-# types received up to the kernel_info_reply. The shell channel answers in order,
-# so code that had been run would have been answered before the info reply.
-SEND_CODE = """
-async ([url, code]) => {
-  const message = (type, content) => JSON.stringify({
+# The start of each attack: a shell-channel message maker and an open websocket to
+# the page's kernel (``url``), and ``seen``, what came back.
+_OPEN_SHELL = """  const message = (type, content) => JSON.stringify({
     header: {msg_id: crypto.randomUUID(), msg_type: type, session: crypto.randomUUID(),
              username: "attacker", version: "5.3", date: ""},
     parent_header: {}, metadata: {}, content: content, buffers: [], channel: "shell"});
   const socket = new WebSocket(url);
   await new Promise((resolve, reject) => { socket.onopen = resolve; socket.onerror = reject; });
   const seen = [];
-  const done = new Promise(resolve => {
+"""
+
+# Sends an execute_request, then a kernel_info_request, and collects the message
+# types received up to the kernel_info_reply. The shell channel answers in order,
+# so code that had been run would have been answered before the info reply.
+SEND_CODE = """
+async ([url, code]) => {
+""" + _OPEN_SHELL + """  const done = new Promise(resolve => {
     socket.onmessage = event => {
       const type = JSON.parse(event.data).header.msg_type;
       seen.push(type);
@@ -56,14 +60,7 @@ def test_kernel_refuses_code_from_the_browser(kit_server, offline_page, tmp_path
 # stderr, after which it closes each comm.
 SEND_UNKNOWN_COMMS = """
 async (url) => {
-  const message = (type, content) => JSON.stringify({
-    header: {msg_id: crypto.randomUUID(), msg_type: type, session: crypto.randomUUID(),
-             username: "attacker", version: "5.3", date: ""},
-    parent_header: {}, metadata: {}, content: content, buffers: [], channel: "shell"});
-  const socket = new WebSocket(url);
-  await new Promise((resolve, reject) => { socket.onopen = resolve; socket.onerror = reject; });
-  const seen = [];
-  let closed = 0;
+""" + _OPEN_SHELL + """  let closed = 0;
   const done = new Promise(resolve => {
     socket.onmessage = event => {
       seen.push(event.data);
